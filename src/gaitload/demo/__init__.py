@@ -1,0 +1,29 @@
+"""The built-in demo: a synthetic runner written as real FIT files, then imported."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from gaitload.config import AthleteSettings, Settings
+from gaitload.queries import weekly_running
+
+DEMO_ATHLETE = "demo"
+DEMO_TIMEZONE = "America/Denver"
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo's own database, and its athlete's zone, beside the user's real data."""
+    athletes = {**settings.athletes, DEMO_ATHLETE: AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE)}
+    return replace(settings, db_path=settings.data_dir / "demo.duckdb", athletes=athletes)
+
+
+def write_demo_files(out_dir: Path, *, end: date, weeks: int) -> list[Path]:
+    from gaitload.demo.athlete import write_demo_athlete
+
+    return write_demo_athlete(out_dir, end=end, weeks=weeks)
+
+
+def weekly_summary(settings: Settings) -> list[tuple]:
+    return weekly_running(settings, DEMO_ATHLETE)

@@ -1,0 +1,110 @@
+"""Settings, loaded once: command-line values, then environment, then `gaitload.toml`, then defaults.
+
+Nothing deeper in the code reads `os.environ`; it gets a `Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from gaitload.errors import ConfigError
+
+APP = "gaitload"
+DEFAULT_ATHLETE = "me"
+
+
+@dataclass(frozen=True)
+class AthleteSettings:
+    name: str
+    timezone: str | None = None
+    """IANA zone used when a file says nothing trustworthy about local time."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    data_dir: Path
+    config_path: Path | None = None
+    default_athlete: str = DEFAULT_ATHLETE
+    default_timezone: str = "UTC"
+    """The machine's zone: the last fallback for an athlete with none configured."""
+    athletes: Mapping[str, AthleteSettings] = field(default_factory=dict)
+
+    def athlete(self, name: str | None) -> AthleteSettings:
+        name = name or self.default_athlete
+        return self.athletes.get(name, AthleteSettings(name=name))
+
+    def timezone_of(self, name: str | None) -> str:
+        return self.athlete(name).timezone or self.default_timezone
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "gaitload.toml"
+
+
+def load_settings(
+    db: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings; `db` and `config` are the command line's `--db` and `--config`."""
+    env = os.environ if env is None else env
+    config_path = Path(config or env.get("GAITLOAD_CONFIG") or default_config_path())
+    doc = _read_toml(config_path, required=bool(config or env.get("GAITLOAD_CONFIG")))
+    data_dir = Path(env.get("GAITLOAD_DATA_DIR") or doc.get("data_dir") or default_data_dir())
+    db_path = Path(db or env.get("GAITLOAD_DB") or doc.get("db") or data_dir / "gaitload.duckdb")
+    athletes = {
+        name: AthleteSettings(name=name, timezone=_zone(body.get("timezone"), f"athletes.{name}"))
+        for name, body in (doc.get("athletes") or {}).items()
+    }
+    return Settings(
+        db_path=db_path.expanduser(),
+        data_dir=data_dir.expanduser(),
+        config_path=config_path if config_path.exists() else None,
+        default_athlete=env.get("GAITLOAD_ATHLETE")
+        or doc.get("default_athlete")
+        or DEFAULT_ATHLETE,
+        default_timezone=_zone(doc.get("timezone"), "timezone") or _machine_zone(),
+        athletes=athletes,
+    )
+
+
+def _read_toml(path: Path, *, required: bool) -> dict:
+    if not path.exists():
+        if required:
+            raise ConfigError(f"config file {path} does not exist")
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _zone(name: str | None, where: str) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{where}: unknown time zone {name!r} (use an IANA name)") from exc
+    return name
+
+
+def _machine_zone() -> str:
+    try:
+        import tzlocal
+
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # an unconfigured container has no zone: UTC is the honest answer
+        return "UTC"

@@ -1,0 +1,38 @@
+"""The errors gaitload raises, so callers catch at the level they need.
+
+    GaitloadError
+     ├── TransientError        worth retrying later: a locked database, a rate limit, a timeout
+     │    └── DatabaseLockedError
+     └── TerminalError         retrying will not help until something changes
+          ├── ConfigError
+          └── CorruptFileError
+
+The CLI turns any of them into one line that says what to do; Prefect retries only
+`TransientError`.
+"""
+
+from __future__ import annotations
+
+
+class GaitloadError(Exception):
+    """Base of every error gaitload raises on purpose."""
+
+
+class TransientError(GaitloadError):
+    """The same call may succeed later."""
+
+
+class TerminalError(GaitloadError):
+    """The same call will fail again until the input or the setup changes."""
+
+
+class ConfigError(TerminalError):
+    """The configuration is missing a value or holds a wrong one."""
+
+
+class CorruptFileError(TerminalError):
+    """An input file cannot be read; the message says why, for the ingest log."""
+
+
+class DatabaseLockedError(TransientError):
+    """Another process holds the DuckDB file for writing."""

@@ -1,0 +1,27 @@
+"""Read-only questions the CLI asks of the store: short connections, results as rows."""
+
+from __future__ import annotations
+
+from gaitload import sqlfiles
+from gaitload.config import Settings
+from gaitload.store import db
+
+SQL = "gaitload.sql"
+
+
+def recent_activities(
+    settings: Settings, *, athlete: str | None = None, limit: int = 20
+) -> tuple[list[tuple], list[str]]:
+    with db.opened(settings.db_path, read_only=True) as con:
+        cursor = con.execute(
+            sqlfiles.load(SQL, "recent_activities.sql"), {"athlete": athlete, "limit": limit}
+        )
+        return cursor.fetchall(), [d[0] for d in cursor.description]
+
+
+def weekly_running(settings: Settings, athlete: str) -> list[tuple]:
+    """(week start, runs, km, longest km) per local week."""
+    with db.opened(settings.db_path, read_only=True) as con:
+        return con.execute(
+            sqlfiles.load(SQL, "weekly_running.sql"), {"athlete": athlete}
+        ).fetchall()

@@ -1,0 +1,338 @@
+"""FIT files to normalized activities: one per session, totals checked against the records."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from gaitload import streams
+from gaitload.errors import CorruptFileError
+from gaitload.sources import local_time
+from gaitload.sources.fit_decode import Decoded, decode
+from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, SAMPLE_SCHEMA, Activity, ParsedFile
+
+MAX_FIT_BYTES = 256 * 1024 * 1024
+"""Larger than any real activity; a .fit.gz that inflates past this is a decompression bomb."""
+FIT_EPOCH_VALID_FROM = datetime(1990, 1, 1)
+SEMICIRCLE_DEG = 180.0 / 2**31
+SURFACE_BY_SUB_SPORT = {
+    "street": "road",
+    "road": "road",
+    "trail": "trail",
+    "track": "track",
+    "treadmill": "treadmill",
+    "indoor_running": "treadmill",
+    "virtual_activity": "treadmill",
+}
+
+
+def is_fit_path(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".fit") or name.endswith(".fit.gz")
+
+
+def read_fit_bytes(path: Path) -> bytes:
+    """The FIT bytes of a `.fit` or `.fit.gz` file, with a cap on what gzip may inflate to."""
+    if not path.name.lower().endswith(".gz"):
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as stream:
+            data = stream.read(MAX_FIT_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise CorruptFileError(f"not a readable gzip file ({exc})") from exc
+    if len(data) > MAX_FIT_BYTES:
+        raise CorruptFileError(f"inflates beyond {MAX_FIT_BYTES // 2**20} MiB: refused")
+    return data
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_fit(path: Path, data: bytes, sha256: str, athlete_timezone: str) -> ParsedFile:
+    """Parse one file's bytes; never raises for bad input, it reports it in the result."""
+    parsed = ParsedFile(path=path, sha256=sha256, status="rejected", size_bytes=len(data))
+    try:
+        decoded = decode(data)
+    except CorruptFileError as exc:
+        parsed.reason = str(exc)
+        return parsed
+    parsed.decoder = decoded.decoder
+    _rebase_relative_times(decoded, athlete_timezone)
+    file_type = decoded.first("file_id").get("type")
+    if file_type not in (None, "activity"):
+        parsed.status, parsed.reason = "skipped", f"{file_type} file, not an activity"
+        return parsed
+    records = _records_frame(decoded.messages["record"])
+    parsed.records = records.height
+    sessions = _sessions(decoded, records)
+    if not sessions:
+        parsed.status, parsed.reason = "skipped", "no timestamped records or sessions: no activity"
+        return parsed
+    parsed.status, parsed.reason = "activity", decoded.partial_reason
+    parsed.activities = [
+        _activity(decoded, session, index, window, sha256, athlete_timezone, sessions)
+        for index, (session, window) in enumerate(sessions)
+    ]
+    return parsed
+
+
+def _records_frame(messages: list[dict]) -> pl.DataFrame:
+    rows = [m for m in messages if _valid_time(m.get("timestamp"))]
+    columns = {
+        "ts": [m["timestamp"] for m in rows],
+        "lat": [_degrees(m.get("position_lat")) for m in rows],
+        "lon": [_degrees(m.get("position_long")) for m in rows],
+        "altitude_m": [_first(m, "enhanced_altitude", "altitude") for m in rows],
+        "distance_m": [m.get("distance") for m in rows],
+        "speed_m_s": [_first(m, "enhanced_speed", "speed") for m in rows],
+        "heart_rate": [m.get("heart_rate") for m in rows],
+        "cadence_raw": [_cadence(m.get("cadence"), m.get("fractional_cadence")) for m in rows],
+        "power_w": [m.get("power") for m in rows],
+    }
+    schema = {**{k: v for k, v in SAMPLE_SCHEMA.items() if k in columns}, "cadence_raw": pl.Float64}
+    frame = pl.DataFrame(columns, schema=schema, strict=False)
+    if frame["ts"].is_unique().all():
+        return frame.sort("ts")
+    # Some apps (Strava's) split one second into two records: merge them, field by field.
+    return frame.group_by("ts").agg(pl.all().drop_nulls().first()).sort("ts")
+
+
+def _sessions(decoded: Decoded, records: pl.DataFrame) -> list[tuple[dict, pl.DataFrame]]:
+    """Each session with the records that fall in it; a file with none is one session."""
+    sessions = sorted(
+        (s for s in decoded.messages["session"] if _valid_time(s.get("start_time"))),
+        key=lambda s: s["start_time"],
+    )
+    if not sessions:
+        if records.height < 2:
+            return []
+        sport = decoded.first("sport")
+        return [({"sport": sport.get("sport"), "sub_sport": sport.get("sub_sport")}, records)]
+    return [(s, _window(records, "ts", sessions, i)) for i, s in enumerate(sessions)]
+
+
+def _window(frame: pl.DataFrame, column: str, sessions: list[dict], i: int) -> pl.DataFrame:
+    """Rows from session i's start to the next session's; the first takes any earlier rows."""
+    if i > 0:
+        frame = frame.filter(pl.col(column) >= sessions[i]["start_time"])
+    if i + 1 < len(sessions):
+        frame = frame.filter(pl.col(column) < sessions[i + 1]["start_time"])
+    return frame
+
+
+def _activity(
+    decoded: Decoded,
+    session: dict,
+    index: int,
+    records: pl.DataFrame,
+    sha256: str,
+    athlete_timezone: str,
+    sessions: list,
+) -> Activity:
+    sport = str(session.get("sport") or "generic").lower()
+    sub_sport = _name_or_none(session.get("sub_sport"))
+    foot = sport in FOOT_SPORTS
+    start = session.get("start_time") or records["ts"].min()
+    samples = _samples(records, start, foot)
+    totals, totals_source = _totals(session, samples, foot, decoded.partial)
+    first_fix = samples.select("lat", "lon").drop_nulls().head(1)
+    lat, lon = first_fix.row(0) if first_fix.height else (None, None)
+    offset = local_time.resolve_offset(
+        file_offset_s=_file_offset_s(decoded),
+        lat=None if sub_sport == "virtual_activity" else lat,
+        lon=None if sub_sport == "virtual_activity" else lon,
+        at_utc=start,
+        athlete_timezone=athlete_timezone,
+    )
+    is_last = index == len(sessions) - 1
+    return Activity(
+        source="fit",
+        source_id=f"{sha256}:{index}",
+        sport=sport,
+        sub_sport=sub_sport,
+        start_time_utc=start,
+        utc_offset_min=offset.minutes,
+        offset_source=offset.source,
+        timezone=offset.timezone,
+        totals_source=totals_source,
+        partial=decoded.partial and (is_last or not session.get("total_timer_time")),
+        surface=SURFACE_BY_SUB_SPORT.get(sub_sport or "") if foot else None,
+        device=_device(decoded),
+        start_lat=lat,
+        start_lon=lon,
+        samples=samples,
+        laps=_laps(decoded.messages["lap"], sessions_only(sessions), index, foot),
+        **totals,
+    )
+
+
+def _samples(records: pl.DataFrame, start: datetime, foot: bool) -> pl.DataFrame:
+    cadence = pl.col("cadence_raw")
+    return records.with_columns(
+        elapsed_s=(pl.col("ts") - pl.lit(start)).dt.total_microseconds() / 1e6,
+        cadence_spm=(cadence * 2) if foot else pl.lit(None, pl.Float64),
+        cadence_rpm=pl.lit(None, pl.Float64) if foot else cadence,
+    ).select(list(SAMPLE_SCHEMA))
+
+
+def _totals(session: dict, samples: pl.DataFrame, foot: bool, truncated: bool) -> tuple[dict, str]:
+    """The device's totals unless they are missing or contradict the records."""
+    from_records = _record_totals(samples)
+    from_session = _session_totals(session, foot)
+    if not from_session["elapsed_time_s"] and not from_session["moving_time_s"]:
+        return from_records, "records"
+    if not truncated and _inconsistent(session, from_session, from_records, samples):
+        return from_records, "records"
+    merged = {k: v if v is not None else from_records[k] for k, v in from_session.items()}
+    return merged, "session"
+
+
+def _inconsistent(session: dict, device: dict, recorded: dict, samples: pl.DataFrame) -> bool:
+    if samples.height < 2:
+        return False
+    end = session.get("start_time", samples["ts"].min()) + timedelta(
+        seconds=device["elapsed_time_s"] or 0
+    )
+    if samples["ts"].max() > end + timedelta(seconds=60):
+        return True  # the watch went on recording after the summary was written
+    device_m, records_m = device["distance_m"] or 0.0, recorded["distance_m"] or 0.0
+    return records_m > 100 and abs(device_m - records_m) > max(0.05 * records_m, 50.0)
+
+
+def _session_totals(session: dict, foot: bool) -> dict:
+    cadence = _cadence(
+        session.get("avg_running_cadence") or session.get("avg_cadence"),
+        session.get("avg_fractional_cadence"),
+    )
+    return {
+        "elapsed_time_s": session.get("total_elapsed_time"),
+        "moving_time_s": session.get("total_timer_time"),
+        "distance_m": session.get("total_distance"),
+        "ascent_m": _float(session.get("total_ascent")),
+        "descent_m": _float(session.get("total_descent")),
+        "avg_cadence_spm": cadence * 2 if foot and cadence else None,
+        "avg_hr": _positive(session.get("avg_heart_rate")),
+        "max_hr": _positive(session.get("max_heart_rate")),
+    }
+
+
+def _record_totals(samples: pl.DataFrame) -> dict:
+    ascent, descent = streams.ascent_descent(samples["altitude_m"])
+    has_altitude = samples["altitude_m"].drop_nulls().len() > 1
+    moving = samples.filter(pl.col("cadence_spm") > 0)["cadence_spm"]
+    heart = samples.filter(pl.col("heart_rate") > 0)["heart_rate"]
+    return {
+        "elapsed_time_s": streams.elapsed_time_s(samples["ts"]),
+        "moving_time_s": streams.timer_time_s(samples["ts"]),
+        "distance_m": streams.track_distance_m(samples),
+        "ascent_m": ascent if has_altitude else None,
+        "descent_m": descent if has_altitude else None,
+        "avg_cadence_spm": float(moving.mean()) if moving.len() else None,
+        "avg_hr": float(heart.mean()) if heart.len() else None,
+        "max_hr": float(heart.max()) if heart.len() else None,
+    }
+
+
+def _laps(laps: list[dict], sessions: list[dict], index: int, foot: bool) -> pl.DataFrame:
+    rows = [
+        {"lap_start": lap["start_time"], **_session_totals(lap, foot)}
+        for lap in laps
+        if _valid_time(lap.get("start_time"))
+    ]
+    if not rows:
+        return pl.DataFrame(schema=LAP_SCHEMA)
+    frame = _window(pl.DataFrame(rows, strict=False), "lap_start", sessions, index)
+    frame = frame.sort("lap_start").with_row_index("lap_index")
+    return frame.rename({"lap_start": "start_time_utc"}).select(list(LAP_SCHEMA)).cast(LAP_SCHEMA)
+
+
+def sessions_only(sessions: list[tuple[dict, pl.DataFrame]]) -> list[dict]:
+    return [s for s, _ in sessions]
+
+
+def _rebase_relative_times(decoded: Decoded, athlete_timezone: str) -> None:
+    """Old watches (Forerunner 70) count seconds since power-on; anchor them in real time.
+
+    The activity message pairs such a relative `timestamp` with an absolute
+    `local_timestamp`; the file cannot say its UTC offset, so the athlete's zone supplies it.
+    """
+    activity = decoded.first("activity")
+    relative, local = activity.get("timestamp"), activity.get("local_timestamp")
+    if not (isinstance(relative, int) and relative < 0x10000000 and _valid_time(local)):
+        return
+    local_anchor = local - timedelta(seconds=relative)
+    offset = timedelta(minutes=local_time.offset_minutes(athlete_timezone, local_anchor))
+    utc_anchor = local_anchor - offset
+    for messages in decoded.messages.values():
+        for message in messages:
+            for key in ("timestamp", "start_time"):
+                value = message.get(key)
+                if isinstance(value, int) and value < 0x10000000:
+                    message[key] = utc_anchor + timedelta(seconds=value)
+    activity["local_timestamp"] = None  # its offset against rebased times would be circular
+
+
+def _file_offset_s(decoded: Decoded) -> float | None:
+    """Local minus UTC time from the activity message, if both are real timestamps."""
+    activity = decoded.first("activity")
+    utc, local = activity.get("timestamp"), activity.get("local_timestamp")
+    if not (_valid_time(utc) and isinstance(local, datetime)):
+        return None
+    return (local - utc).total_seconds()
+
+
+def _device(decoded: Decoded) -> str | None:
+    file_id = decoded.first("file_id")
+    creator = next(
+        (
+            d
+            for d in decoded.messages["device_info"]
+            if d.get("device_index") in ("creator", 0) and d.get("product_name")
+        ),
+        {},
+    )
+    maker = file_id.get("manufacturer")
+    product = (
+        creator.get("product_name")
+        or file_id.get("product_name")
+        or file_id.get("garmin_product")
+        or file_id.get("product")
+    )
+    parts = [str(p) for p in (maker, product) if p is not None and str(p) != ""]
+    return " ".join(parts) or None
+
+
+def _valid_time(value: object) -> bool:
+    return isinstance(value, datetime) and value >= FIT_EPOCH_VALID_FROM
+
+
+def _degrees(semicircles: object) -> float | None:
+    return semicircles * SEMICIRCLE_DEG if isinstance(semicircles, int) else None
+
+
+def _cadence(whole: object, fraction: object) -> float | None:
+    if not isinstance(whole, int | float):
+        return None
+    return float(whole) + (float(fraction) if isinstance(fraction, int | float) else 0.0)
+
+
+def _first(message: dict, *names: str) -> object:
+    return next((message[n] for n in names if message.get(n) is not None), None)
+
+
+def _float(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _positive(value: object) -> float | None:
+    """Zero means "no sensor" in FIT summaries, not a heart at rest."""
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def _name_or_none(value: object) -> str | None:
+    return str(value).lower() if value is not None else None

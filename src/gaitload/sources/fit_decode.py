@@ -1,0 +1,111 @@
+"""Turn FIT bytes into plain messages, surviving what real devices write.
+
+fitparse reads almost everything, including compressed timestamps and chained files, but
+stops at the first structural oddity. Garmin's own SDK (`garmin-fit-sdk`, maintained by the
+format's owner) reads the COROS and Strava-app files that fitparse rejects, so it is the
+fallback for fitparse's parse errors only: it cannot expand compressed timestamps, so it
+is never the first choice. A file that ends early keeps every message read before the end
+and is marked partial; a broken header or CRC is rejected, since the bytes cannot be trusted.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import fitparse
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
+
+from gaitload.errors import CorruptFileError
+
+WANTED = ("file_id", "device_info", "sport", "session", "lap", "record", "activity", "event")
+
+
+@dataclass
+class Decoded:
+    """Messages by name, each a dict of FIT field name to value (fitparse's units)."""
+
+    messages: dict[str, list[dict]] = field(default_factory=lambda: {n: [] for n in WANTED})
+    decoder: str = "fitparse"
+    partial_reason: str | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.partial_reason is not None
+
+    def first(self, name: str) -> dict:
+        found = self.messages.get(name) or [{}]
+        return found[0]
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode one FIT file's bytes; raises `CorruptFileError` with a reason for the log."""
+    if not data:
+        raise CorruptFileError("empty file")
+    if len(data) < 12 or data[8:12] != b".FIT":
+        raise CorruptFileError("not a FIT file (no .FIT signature in the header)")
+    try:
+        return _with_fitparse(data)
+    except FitParseError as exc:
+        first_error = _describe(exc)
+    return _with_garmin_sdk(data, first_error)
+
+
+def _with_fitparse(data: bytes) -> Decoded:
+    decoded = Decoded()
+    try:
+        fit = fitparse.FitFile(io.BytesIO(data), check_crc=True)
+        for message in fit.get_messages(list(WANTED)):
+            decoded.messages[message.name].append(
+                {f.name: f.value for f in message.fields if f.value is not None}
+            )
+    except FitCRCError as exc:
+        raise CorruptFileError("CRC mismatch: the file is damaged") from exc
+    except FitHeaderError as exc:
+        raise CorruptFileError(f"corrupt FIT header ({exc})") from exc
+    except FitEOFError as exc:
+        if not decoded.messages["record"] and not decoded.messages["session"]:
+            raise CorruptFileError(f"file ends before any activity data ({exc})") from exc
+        decoded.partial_reason = f"truncated: {exc}"
+    return decoded
+
+
+def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
+    from garmin_fit_sdk import Decoder, Stream
+
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    sdk_messages, errors = decoder.read(
+        apply_scale_and_offset=True,
+        convert_datetimes_to_dates=True,
+        convert_types_to_strings=True,
+        expand_sub_fields=True,
+        expand_components=True,
+        merge_heart_rates=False,
+    )
+    decoded = Decoded(decoder="garmin-fit-sdk")
+    for name in WANTED:
+        for message in sdk_messages.get(f"{name}_mesgs", []):
+            decoded.messages[name].append(
+                {
+                    k: _naive_utc(v)
+                    for k, v in message.items()
+                    if isinstance(k, str) and v is not None
+                }
+            )
+    if not decoded.messages["record"] and not decoded.messages["session"]:
+        reasons = "; ".join(str(e) for e in errors) or "no activity data"
+        raise CorruptFileError(f"unreadable: fitparse: {first_error}; garmin-fit-sdk: {reasons}")
+    if errors:
+        decoded.partial_reason = f"read up to an error: {errors[0]} (fitparse: {first_error})"
+    return decoded
+
+
+def _naive_utc(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

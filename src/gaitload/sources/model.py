@@ -1,0 +1,88 @@
+"""The one normalized shape every source ends in; after this point nothing knows the source.
+
+Units are SI, positions degrees, cadence steps/min for foot sports, times naive UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+SAMPLE_SCHEMA: dict[str, pl.DataType] = {
+    "ts": pl.Datetime("us"),
+    "elapsed_s": pl.Float64,
+    "lat": pl.Float64,
+    "lon": pl.Float64,
+    "altitude_m": pl.Float64,
+    "distance_m": pl.Float64,
+    "speed_m_s": pl.Float64,
+    "heart_rate": pl.Int16,
+    "cadence_spm": pl.Float64,
+    "cadence_rpm": pl.Float64,
+    "power_w": pl.Int32,
+}
+
+LAP_SCHEMA: dict[str, pl.DataType] = {
+    "lap_index": pl.Int32,
+    "start_time_utc": pl.Datetime("us"),
+    "elapsed_time_s": pl.Float64,
+    "moving_time_s": pl.Float64,
+    "distance_m": pl.Float64,
+    "ascent_m": pl.Float64,
+    "descent_m": pl.Float64,
+    "avg_cadence_spm": pl.Float64,
+    "avg_hr": pl.Float64,
+}
+
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering", "snowshoeing"})
+
+
+@dataclass
+class Activity:
+    """One activity: a whole file, or one session of a multisport file."""
+
+    source: str
+    source_id: str
+    sport: str
+    sub_sport: str | None
+    start_time_utc: datetime
+    utc_offset_min: int
+    offset_source: str
+    """Where the local offset came from: file, gps or athlete (configured zone)."""
+    timezone: str | None
+    elapsed_time_s: float
+    moving_time_s: float
+    distance_m: float | None
+    ascent_m: float | None
+    descent_m: float | None
+    avg_cadence_spm: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    totals_source: str
+    """session (the device's own figures) or records (recomputed: missing or inconsistent)."""
+    partial: bool = False
+    surface: str | None = None
+    device: str | None = None
+    name: str | None = None
+    start_lat: float | None = None
+    start_lon: float | None = None
+    samples: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SAMPLE_SCHEMA))
+    laps: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LAP_SCHEMA))
+
+
+@dataclass
+class ParsedFile:
+    """What a worker hands the single writer: the file's activities, or why there are none."""
+
+    path: Path
+    sha256: str
+    status: str
+    """activity, skipped (not an activity file) or rejected (unreadable)."""
+    reason: str | None = None
+    decoder: str | None = None
+    activities: list[Activity] = field(default_factory=list)
+    records: int = 0
+    size_bytes: int = 0

@@ -1,0 +1,53 @@
+-- The stable views users query (documented in docs/schema.md). Recreated on every open.
+CREATE OR REPLACE VIEW athletes AS
+SELECT athlete_id, name AS athlete, timezone, created_at FROM core.athletes;
+
+CREATE OR REPLACE VIEW activities AS
+SELECT
+    a.activity_id,
+    t.name AS athlete,
+    a.source,
+    a.source_file,
+    a.name,
+    a.sport,
+    a.sub_sport,
+    a.surface,
+    a.start_time_utc,
+    a.start_time_utc + to_minutes(a.utc_offset_min) AS start_time_local,
+    a.utc_offset_min,
+    a.offset_source,
+    a.moving_time_s,
+    a.elapsed_time_s,
+    a.distance_m,
+    a.ascent_m,
+    a.descent_m,
+    a.avg_cadence_spm,
+    a.avg_hr,
+    a.max_hr,
+    a.device,
+    a.gear_id,
+    a.partial,
+    a.totals_source,
+    a.samples,
+    a.start_lat,
+    a.start_lon,
+    a.imported_at
+FROM core.activities a
+JOIN core.athletes t USING (athlete_id);
+
+CREATE OR REPLACE VIEW laps AS
+SELECT l.*, l.start_time_utc + to_minutes(a.utc_offset_min) AS start_time_local
+FROM core.laps l JOIN core.activities a USING (activity_id);
+
+CREATE OR REPLACE VIEW samples AS
+SELECT s.*, s.ts + to_minutes(a.utc_offset_min) AS ts_local
+FROM core.samples s JOIN core.activities a USING (activity_id);
+
+CREATE OR REPLACE VIEW gear AS
+SELECT g.gear_id, t.name AS athlete, g.kind, g.name, g.source_distance_m, g.retired
+FROM core.gear g JOIN core.athletes t USING (athlete_id);
+
+CREATE OR REPLACE VIEW ingest_log AS
+SELECT l.ingest_id, l.run_id, l.logged_at, t.name AS athlete, l.source, l.path, l.sha256,
+       l.status, l.reason, l.activities, l.records, l.decoder
+FROM core.ingest_log l LEFT JOIN core.athletes t USING (athlete_id);

@@ -1,0 +1,196 @@
+"""The single writer: one parsed file in one transaction, so a crash leaves all or nothing.
+
+The file's hash goes in with its activities: a re-run after a crash redoes exactly the
+files that did not commit. The same session arriving again (another copy, a re-sync, a
+complete file after a truncated one) is recognised by athlete, sport and start time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from gaitload import sqlfiles
+from gaitload.sources.model import Activity, ParsedFile
+
+SQL = "gaitload.store.sql"
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str
+    """imported, partial, duplicate, skipped or rejected."""
+    reason: str | None = None
+    activity_ids: list[int] = field(default_factory=list)
+    replaced: list[int] = field(default_factory=list)
+    records: int = 0
+    sha256: str | None = None
+
+
+def ensure_athlete(
+    con: duckdb.DuckDBPyConnection, name: str, timezone: str, *, configured: bool
+) -> int:
+    row = con.execute(
+        sqlfiles.load(SQL, "ensure_athlete.sql"),
+        {"name": name, "timezone": timezone, "configured": configured},
+    ).fetchone()
+    return row[0]
+
+
+def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | None] | None:
+    """(status, first file name) of a file already decided on, by content."""
+    row = con.execute(
+        "SELECT status, file_name FROM core.source_files WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def save(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, athlete_id: int, run_id: str
+) -> FileOutcome:
+    outcome = FileOutcome(
+        path=str(parsed.path),
+        status=parsed.status,
+        reason=parsed.reason,
+        records=parsed.records,
+        sha256=parsed.sha256,
+    )
+    con.execute("BEGIN")
+    try:
+        if parsed.status == "activity":
+            for activity in parsed.activities:
+                _save_activity(con, parsed, activity, athlete_id, outcome)
+            outcome.status = _file_status(parsed, outcome)
+        if outcome.status != "rejected":  # rejected files are tried again next time
+            _execute(
+                con,
+                "remember_file.sql",
+                sha256=parsed.sha256,
+                athlete_id=athlete_id,
+                file_name=parsed.path.name,
+                status=outcome.status,
+                reason=outcome.reason,
+            )
+        log(con, run_id, athlete_id, outcome, decoder=parsed.decoder)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return outcome
+
+
+def log(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    athlete_id: int | None,
+    outcome: FileOutcome,
+    *,
+    source: str = "fit",
+    decoder: str | None = None,
+) -> None:
+    _execute(
+        con,
+        "log_ingest.sql",
+        run_id=run_id,
+        athlete_id=athlete_id,
+        source=source,
+        path=outcome.path,
+        sha256=outcome.sha256,
+        status=outcome.status,
+        reason=outcome.reason,
+        activities=len(outcome.activity_ids),
+        records=outcome.records,
+        decoder=decoder,
+    )
+
+
+def _save_activity(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    activity: Activity,
+    athlete_id: int,
+    outcome: FileOutcome,
+) -> None:
+    same = con.execute(
+        sqlfiles.load(SQL, "same_activity.sql"),
+        {
+            "athlete_id": athlete_id,
+            "sport": activity.sport,
+            "start_time_utc": activity.start_time_utc,
+        },
+    ).fetchone()
+    if same:
+        existing_id, existing_partial, existing_samples, existing_file = same
+        better = existing_partial and (
+            not activity.partial or activity.samples.height > existing_samples
+        )
+        if not better:
+            outcome.reason = outcome.reason or f"same activity as #{existing_id} ({existing_file})"
+            return
+        for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
+            con.execute(statement, {"activity_id": existing_id})
+        outcome.replaced.append(existing_id)
+    activity_id = _insert(con, parsed, activity, athlete_id)
+    outcome.activity_ids.append(activity_id)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, a: Activity, athlete_id: int
+) -> int:
+    (activity_id,) = _execute(
+        con,
+        "insert_activity.sql",
+        athlete_id=athlete_id,
+        source=a.source,
+        source_id=a.source_id,
+        source_file=parsed.path.name,
+        file_sha256=parsed.sha256,
+        name=a.name,
+        sport=a.sport,
+        sub_sport=a.sub_sport,
+        surface=a.surface,
+        start_time_utc=a.start_time_utc,
+        utc_offset_min=a.utc_offset_min,
+        offset_source=a.offset_source,
+        timezone=a.timezone,
+        moving_time_s=a.moving_time_s,
+        elapsed_time_s=a.elapsed_time_s,
+        distance_m=a.distance_m,
+        ascent_m=a.ascent_m,
+        descent_m=a.descent_m,
+        avg_cadence_spm=a.avg_cadence_spm,
+        avg_hr=a.avg_hr,
+        max_hr=a.max_hr,
+        totals_source=a.totals_source,
+        device=a.device,
+        start_lat=a.start_lat,
+        start_lon=a.start_lon,
+        partial=a.partial,
+        samples=a.samples.height,
+    ).fetchone()
+    con.register("new_laps", a.laps)
+    con.register("new_samples", a.samples)
+    try:
+        con.execute(
+            "INSERT INTO core.laps BY NAME SELECT ? AS activity_id, * FROM new_laps", [activity_id]
+        )
+        con.execute(
+            "INSERT INTO core.samples BY NAME SELECT ? AS activity_id, * FROM new_samples",
+            [activity_id],
+        )
+    finally:
+        con.unregister("new_laps")
+        con.unregister("new_samples")
+    return activity_id
+
+
+def _file_status(parsed: ParsedFile, outcome: FileOutcome) -> str:
+    if not outcome.activity_ids:
+        return "duplicate"
+    return "partial" if any(a.partial for a in parsed.activities) else "imported"
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object):
+    return con.execute(sqlfiles.load(SQL, sql_file), params)
