@@ -1,4 +1,4 @@
-"""Settings, loaded once: command-line values, then environment, then `gaitload.toml`, then defaults.
+"""Settings, loaded once: command line, then environment, then `gaitload.toml`, then defaults.
 
 Nothing deeper in the code reads `os.environ`; it gets a `Settings`.
 """

@@ -47,7 +47,7 @@ def elapsed_time_s(timestamps: pl.Series) -> float:
 
 
 def track_distance_m(samples: pl.DataFrame) -> float | None:
-    """Distance covered: the device's cumulative distance if it has one, else along the GPS track."""
+    """Distance covered: the device's cumulative distance if any, else along the GPS track."""
     if "distance_m" in samples.columns and samples["distance_m"].drop_nulls().len() >= 2:
         distance = samples["distance_m"].drop_nulls()
         return float(distance.max() - distance.min())
