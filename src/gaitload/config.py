@@ -36,6 +36,8 @@ class Settings:
     default_timezone: str = "UTC"
     """The machine's zone: the last fallback for an athlete with none configured."""
     athletes: Mapping[str, AthleteSettings] = field(default_factory=dict)
+    lock_wait_s: float = 30.0
+    """How long a writer waits for another process to release the database."""
 
     def athlete(self, name: str | None) -> AthleteSettings:
         name = name or self.default_athlete
@@ -77,6 +79,7 @@ def load_settings(
         or DEFAULT_ATHLETE,
         default_timezone=_zone(doc.get("timezone"), "timezone") or _machine_zone(),
         athletes=athletes,
+        lock_wait_s=float(env.get("GAITLOAD_LOCK_WAIT") or doc.get("lock_wait_s") or 30.0),
     )
 
 

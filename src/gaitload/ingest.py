@@ -71,7 +71,7 @@ def import_paths(
         if on_file:
             on_file(outcome)
 
-    with db.opened(settings.db_path) as con:
+    with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
         athlete_id = writer.ensure_athlete(
             con, name, timezone, configured=settings.athlete(name).timezone is not None
         )

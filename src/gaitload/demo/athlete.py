@@ -25,7 +25,8 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,29 +95,36 @@ class PlannedActivity:
 
 
 def plan_activities(end: date, *, weeks: int = 16, seed: int = 7) -> list[PlannedActivity]:
-    """Plan ``weeks`` weeks of training ending on ``end`` (local date), oldest first.
+    """Plan about ``weeks`` weeks of training ending on ``end`` (local date), oldest first.
 
-    Weeks are 7-day blocks counted back from ``end``; the last ``RAMP_WEEKS`` blocks are
-    the overload block and its last day, ``end``, is a run day.
+    The overload block is the last ``RAMP_WEEKS`` * 7 days up to and including ``end``
+    (a run day). The base before it is planned in calendar weeks starting on Mondays, the
+    first one on the Monday on or before ``end - (7 * weeks - 1)`` days, so that weekly
+    totals bucketed by Monday are as steady as the plan; the base week the block starts
+    in is cut short.
     """
     if weeks <= RAMP_WEEKS:
         raise ValueError(f"weeks must be at least {RAMP_WEEKS + 1}, got {weeks}")
     rng = random.Random(seed)
+    ramp_start = end - timedelta(days=7 * RAMP_WEEKS - 1)
     first_day = end - timedelta(days=7 * weeks - 1)
-    blocks = [[first_day + timedelta(days=7 * w + d) for d in range(7)] for w in range(weeks)]
+    first_day -= timedelta(days=first_day.weekday())
+    base_days = [first_day + timedelta(days=i) for i in range((ramp_start - first_day).days)]
+    base_weeks = [base_days[i : i + 7] for i in range(0, len(base_days), 7)]
 
     plan: list[PlannedActivity] = []
-    base_volumes: list[float] = []
+    full_week_volumes: list[float] = []
     rode_last_week = False
-    for index, days in enumerate(blocks[:-RAMP_WEEKS]):
+    for index, days in enumerate(base_weeks):
         week, rode_last_week = _base_week(
             rng, days, first=index == 0, rode_last_week=rode_last_week
         )
-        base_volumes.append(sum(a.distance_m for a in week if a.sport == "running"))
+        if len(days) == 7:
+            full_week_volumes.append(sum(a.distance_m for a in week if a.sport == "running"))
         plan.extend(week)
 
-    base_volume = sum(base_volumes) / len(base_volumes)
-    ramp_days = [day for days in blocks[-RAMP_WEEKS:] for day in days]
+    base_volume = sum(full_week_volumes) / len(full_week_volumes)
+    ramp_days = [ramp_start + timedelta(days=i) for i in range(7 * RAMP_WEEKS)]
     plan.extend(_overload_block(rng, ramp_days, base_volume, plan))
     return sorted(plan, key=lambda a: a.start_local)
 
@@ -126,9 +134,10 @@ def _base_week(
 ) -> tuple[list[PlannedActivity], bool]:
     """A sensible week: 3-5 runs, ~28-36 km, a long run at the weekend, Friday off.
 
-    Run days are picked by weekday (Tue/Thu plus the weekend, Wed when there are five),
-    which also guarantees each 7-day block has rest days. The first week always has a
-    Sunday evening run: 18:00-20:00 in Denver is already Monday in UTC.
+    ``days`` are the Monday-first days of one calendar week (fewer if the week is cut
+    short). Run days are picked by weekday (Tue/Thu plus the weekend, Wed when there are
+    five); Friday is always a rest day. The first week always has a Sunday evening run:
+    18:00-20:00 in Denver is already Monday in UTC.
     """
     by_weekday = {day.weekday(): day for day in days}
     n_runs = 4 if first else rng.choices((3, 4, 5), weights=(2, 5, 3))[0]
@@ -141,7 +150,9 @@ def _base_week(
 
     week: list[PlannedActivity] = []
     for weekday in weekdays:
-        day = by_weekday[weekday]
+        day = by_weekday.get(weekday)
+        if day is None:  # a week cut short by the overload block
+            continue
         if weekday == long_weekday:
             surface = "trail" if rng.random() < 0.2 else "street"
             week.append(_run(rng, day, long_m, surface, long_run=True, evening_p=0.1))
@@ -154,9 +165,10 @@ def _base_week(
             evening_p = 0.35 if weekday == 6 else 0.2
             week.append(_run(rng, day, distance, surface, evening_p=evening_p))
 
-    ride = not rode_last_week or rng.random() < 0.5
+    ride_day = by_weekday.get(2 if 2 not in weekdays else 0)
+    ride = ride_day is not None and (not rode_last_week or rng.random() < 0.5)
     if ride:
-        week.append(_ride(rng, by_weekday[2 if 2 not in weekdays else 0]))
+        week.append(_ride(rng, ride_day))
     return week, ride
 
 
@@ -166,7 +178,7 @@ def _overload_block(
     """The planted "too much, too soon" block: the pattern the risk alerts should catch.
 
     Week 1 runs six days at ~1.5x the base volume, weeks 2 and 3 run every day (so the
-    streak without rest is 18 days), week 2 is ~1.85x the base, and week 3 has a long run
+    streak without rest is 18 days), week 2 is ~2x the base, and week 3 has a long run
     of twice the longest run of the 30 days before it. Trail share rises to ~40%, and
     ``fatigue`` lowers cadence and raises heart rate as the block goes on.
     """
@@ -175,7 +187,7 @@ def _overload_block(
     for w, week_days in enumerate(weeks):
         run_days = [d for i, d in enumerate(week_days) if not (w == 0 and i == 2)]
         if w < 2:
-            target_m = base_volume_m * (1.5 if w == 0 else 1.85)
+            target_m = base_volume_m * (1.5 if w == 0 else 2.0)
             long_day = next(d for d in run_days if d.weekday() >= 5)
             long_m = rng.uniform(12_000, 13_000)
             easy_m = (target_m - long_m) / (len(run_days) - 1)
@@ -188,19 +200,25 @@ def _overload_block(
                 if a.sport == "running" and before <= a.start_local.date() < long_day
             )
             long_m = round(2.0 * longest, -2)
-            easy_m = 6_500.0
+            easy_m = 7_500.0
         for day in run_days:
             fatigue = (day - days[0]).days / (len(days) - 1)
             if day == long_day:
-                block.append(
-                    _run(rng, day, long_m, "street", long_run=True, overload=True, fatigue=fatigue)
-                )
-                continue
-            distance = min(11_500.0, max(5_000.0, easy_m * rng.uniform(0.9, 1.1)))
-            surface = _easy_surface(rng, trail_p=0.4, treadmill_p=0.0)
-            block.append(
-                _run(rng, day, distance, surface, evening_p=0.25, overload=True, fatigue=fatigue)
+                distance, surface, evening_p = long_m, "street", 0.0
+            else:
+                distance = min(11_500.0, max(5_000.0, easy_m * rng.uniform(0.9, 1.1)))
+                surface, evening_p = _easy_surface(rng, trail_p=0.4, treadmill_p=0.0), 0.25
+            run = _run(
+                rng,
+                day,
+                distance,
+                surface,
+                long_run=day == long_day,
+                evening_p=evening_p,
+                overload=True,
+                fatigue=fatigue,
             )
+            block.append(run)
     return block
 
 
@@ -327,7 +345,7 @@ def activity_samples(plan: PlannedActivity, rng: random.Random) -> pl.DataFrame:
         columns["cadence_spm"] = _run_cadence(plan, rng, t, frac)
     else:
         columns["cadence_rpm"] = [
-            0 if g < -0.035 and rng.random() < 0.7 else round(plan.cadence + rng.gauss(0, 3))
+            0 if g < -0.05 and rng.random() < 0.5 else round(plan.cadence + rng.gauss(0, 3))
             for g in grade
         ]
     return pl.DataFrame(columns)
@@ -353,7 +371,7 @@ def _profile(plan: PlannedActivity, rng: random.Random, frac: list[float]) -> li
         return sum(a * math.sin(2 * math.pi * k * f + p) for k, a, p in terms)
 
     shape = [unit(f) - unit(0.0) for f in frac]
-    climbed = sum(max(0.0, b - a) for a, b in zip(shape, shape[1:], strict=False))
+    climbed = sum(max(0.0, b - a) for a, b in pairwise(shape))
     gain = plan.ascent_m / climbed if climbed else 0.0
     return [base + gain * s for s in shape]
 
@@ -457,10 +475,9 @@ def _write_activity(plan: PlannedActivity, out_dir: Path, seed: int) -> Path:
     """Synthesize and write one activity; runs in a worker process when parallel."""
     rng = random.Random(f"{seed}:{plan.start_local.isoformat()}:{plan.sport}")
     samples = activity_samples(plan, rng)
-    start_utc = plan.start_local.astimezone(ZoneInfo("UTC"))
+    start_utc = plan.start_local.astimezone(UTC)
     end_local = (start_utc + timedelta(seconds=plan.duration_s)).astimezone(_TZ)
-    offset = end_local.utcoffset()
-    assert offset is not None
+    offset = end_local.utcoffset() or timedelta(0)
     return write_fit(
         out_dir / plan.file_name,
         start_utc,
@@ -478,6 +495,8 @@ def write_demo_athlete(
 
     ``workers`` processes write files in parallel (None: one per CPU, 1: in this
     process). Paths are returned oldest first; the output does not depend on workers.
+    The pool uses the "spawn" start method, so a script that calls this with
+    ``workers != 1`` needs the usual ``if __name__ == "__main__":`` guard.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -168,14 +168,14 @@ def write_fit(
         summaries.append(summary)
 
     end_ms = summaries[-1].end_ms
-    if write_summary:
-        for index, summary in enumerate(summaries):
-            builder.add(_lap(summary, index))
-        session_messages = [_session(s, i) for i, s in enumerate(summaries)]
-        for message in session_messages:
-            builder.add(message)
+    session_messages = [_session(s, i) for i, s in enumerate(summaries)] if write_summary else []
+    for index, summary in enumerate(summaries if write_summary else []):
+        builder.add(_lap(summary, index))
+    for message in session_messages:
+        builder.add(message)
     builder.add(_timer_event(end_ms, EventType.STOP))
     if write_summary:
+        # the activity agrees with the sessions as written, overrides included
         timer_s = sum(
             m.total_timer_time if m.total_timer_time is not None else s.timer_s
             for m, s in zip(session_messages, summaries, strict=True)
@@ -489,17 +489,24 @@ def _override(message: SessionMessage, name: str, value: Any) -> None:
     """Apply one ``SessionSpec.totals`` entry; datetimes and enum names are converted."""
     if not isinstance(getattr(type(message), name, None), property):
         raise ValueError(f"unknown session field {name!r}")
+    field = message.get_field_by_name(name)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError(f"totals[{name!r}] must be timezone-aware")
         value = round(value.timestamp() * 1000)
     elif isinstance(value, str):
-        value = _enum_value(message, name, value)
+        value = _enum_value(field, name, value)
+    elif (
+        isinstance(value, float)
+        and field is not None
+        and field.base_type.is_integer()
+        and field.scale in (None, 1)
+    ):
+        value = round(value)  # fit-tool would truncate, e.g. total_ascent 49.7 -> 49
     setattr(message, name, value)
 
 
-def _enum_value(message: DataMessage, name: str, value: str) -> Enum:
-    field = message.get_field_by_name(name)
+def _enum_value(field: Field | None, name: str, value: str) -> Enum:
     type_name = field.type_name if field is not None else ""
     enum_cls = getattr(profile_type, "".join(p.title() for p in type_name.split("_")), None)
     if not (isinstance(enum_cls, type) and issubclass(enum_cls, Enum)):

@@ -266,7 +266,7 @@ def _rebase_relative_times(decoded: Decoded, athlete_timezone: str) -> None:
     if not (isinstance(relative, int) and relative < 0x10000000 and _valid_time(local)):
         return
     local_anchor = local - timedelta(seconds=relative)
-    offset = timedelta(minutes=local_time.offset_minutes(athlete_timezone, local_anchor))
+    offset = timedelta(minutes=local_time.offset_minutes(athlete_timezone, local))
     utc_anchor = local_anchor - offset
     for messages in decoded.messages.values():
         for message in messages:

@@ -123,17 +123,22 @@ def _save_activity(
     ).fetchone()
     if same:
         existing_id, existing_partial, existing_samples, existing_file = same
-        better = existing_partial and (
-            not activity.partial or activity.samples.height > existing_samples
-        )
-        if not better:
+        if not _fuller(activity, existing_partial, existing_samples):
             outcome.reason = outcome.reason or f"same activity as #{existing_id} ({existing_file})"
             return
+        outcome.reason = outcome.reason or f"replaces #{existing_id} ({existing_file}), less full"
         for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
             con.execute(statement, {"activity_id": existing_id})
         outcome.replaced.append(existing_id)
     activity_id = _insert(con, parsed, activity, athlete_id)
     outcome.activity_ids.append(activity_id)
+
+
+def _fuller(new: Activity, existing_partial: bool, existing_samples: int) -> bool:
+    """The same session twice: keep the fuller recording, whatever order files arrive in."""
+    if new.partial != existing_partial:
+        return existing_partial
+    return new.samples.height > existing_samples
 
 
 def _insert(

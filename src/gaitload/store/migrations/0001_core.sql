@@ -1,4 +1,6 @@
 -- Core tables. Users query the views in views.sql; these may change with a migration.
+-- No FOREIGN KEYs: DuckDB implements upserts on a referenced row as delete + insert, which
+-- its FK check refuses; the single writer (store/writer.py) keeps the references whole.
 CREATE SCHEMA IF NOT EXISTS core;
 
 CREATE SEQUENCE IF NOT EXISTS core.athlete_ids START 1;
@@ -14,7 +16,7 @@ CREATE TABLE core.athletes (
 
 CREATE TABLE core.gear (
     gear_id     VARCHAR PRIMARY KEY,         -- source-qualified, e.g. 'strava:g123' or 'user:hoka-1'
-    athlete_id  INTEGER NOT NULL REFERENCES core.athletes (athlete_id),
+    athlete_id  INTEGER NOT NULL,
     kind        VARCHAR NOT NULL DEFAULT 'shoe',
     name        VARCHAR NOT NULL,
     source_distance_m DOUBLE,                -- what the source says the gear has done, if anything
@@ -24,7 +26,7 @@ CREATE TABLE core.gear (
 
 CREATE TABLE core.activities (
     activity_id     BIGINT PRIMARY KEY DEFAULT nextval('core.activity_ids'),
-    athlete_id      INTEGER NOT NULL REFERENCES core.athletes (athlete_id),
+    athlete_id      INTEGER NOT NULL,
     source          VARCHAR NOT NULL,        -- fit, strava, export
     source_id       VARCHAR NOT NULL,        -- fit: '<sha256>:<session index>'
     source_file     VARCHAR,
