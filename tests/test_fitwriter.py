@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 import fitparse
 import polars as pl
 import pytest
+from fitparse.utils import FitEOFError
 
 from gaitload.demo.athlete import DEMO_TIMEZONE, write_demo_athlete
-from gaitload.demo.fitwriter import SessionSpec, ascent_descent, write_fit
+from gaitload.demo.fitwriter import SessionSpec, write_fit
+from gaitload.streams import ascent_descent
 
 START = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)
 SEMICIRCLE_DEG = 180 / 2**31
@@ -60,11 +62,11 @@ def run_file(tmp_path: Path) -> tuple[Path, pl.DataFrame]:
 
 def test_ascent_descent_counts_climbs_past_the_threshold() -> None:
     up_down = pl.Series([i * 0.1 for i in range(501)] + [50 - i * 0.1 for i in range(1, 501)])
-    assert ascent_descent(up_down) == pytest.approx((50.0, 50.0), abs=1e-9)
+    assert ascent_descent(up_down, threshold_m=1.0) == pytest.approx((50.0, 50.0), abs=1e-9)
     wiggle = pl.Series([0.0, 0.8, 0.1, 0.9, 0.0, 0.7] * 20)
-    assert ascent_descent(wiggle) == (0.0, 0.0)
+    assert ascent_descent(wiggle, threshold_m=1.0) == (0.0, 0.0)
     steps = pl.Series([0.0, 2.0, 1.5, 5.0, None, 1.0, 1.8, 0.0])
-    assert ascent_descent(steps) == pytest.approx((5.0, 5.0))
+    assert ascent_descent(steps, threshold_m=1.0) == pytest.approx((5.0, 5.0))
     assert ascent_descent(pl.Series([], dtype=pl.Float64)) == (0.0, 0.0)
 
 
@@ -216,7 +218,7 @@ def test_truncated_file_is_rejected_by_fitparse(tmp_path: Path) -> None:
         tmp_path / "cut.fit", START, [SessionSpec("running", run_samples())], truncate_to=5000
     )
     assert cut.stat().st_size == 5000 < whole.stat().st_size
-    with pytest.raises(fitparse.FitEOFError):
+    with pytest.raises(FitEOFError):
         read_fit(cut)
 
 

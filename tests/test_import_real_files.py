@@ -13,13 +13,23 @@ import pytest
 from gaitload.ingest import import_paths
 
 ACTIVITY_FILES = [
-    "2013-02-06-12-11-14.fit", "2015-10-13-08-43-15.fit", "20170518-191602-1740899583.fit",
-    "2019-02-17-062644-ELEMNT-297E-195-0.fit", "Edge810-Vector-2013-08-16-15-35-10.fit",
-    "activity-small-fenix2-run.fit", "developer-types-sample.fit", "event_timestamp.fit",
-    "elemnt-bolt-no-application-id-inside-developer-data-id.fit", "garmin-edge-500-activity.fit",
-    "garmin-fenix-5-bike.fit", "garmin-fenix-5-run.fit",
-    "garmin-fenix-5-walk.fit", "null_compressed_speed_dist.fit",
-    "sample-activity-indoor-trainer.fit", "sample-activity.fit", "compressed-speed-distance.fit",
+    "2013-02-06-12-11-14.fit",
+    "2015-10-13-08-43-15.fit",
+    "20170518-191602-1740899583.fit",
+    "2019-02-17-062644-ELEMNT-297E-195-0.fit",
+    "Edge810-Vector-2013-08-16-15-35-10.fit",
+    "activity-small-fenix2-run.fit",
+    "developer-types-sample.fit",
+    "event_timestamp.fit",
+    "elemnt-bolt-no-application-id-inside-developer-data-id.fit",
+    "garmin-edge-500-activity.fit",
+    "garmin-fenix-5-bike.fit",
+    "garmin-fenix-5-run.fit",
+    "garmin-fenix-5-walk.fit",
+    "null_compressed_speed_dist.fit",
+    "sample-activity-indoor-trainer.fit",
+    "sample-activity.fit",
+    "compressed-speed-distance.fit",
 ]
 
 
@@ -69,9 +79,14 @@ def test_multisport_files_split_into_one_activity_per_session(shared_import, sha
         records = sum(1 for _ in fitparse.FitFile(str(shared_fit / name)).get_messages("record"))
         # every timestamped record lands in exactly one session (duplicated seconds merged)
         assert records - 10 <= sum(n for *_, n in stored) <= records
-    triathlon = [s for s, *_ in query(
-        settings, "SELECT sport FROM activities WHERE source_file = 'sample_mulitple_header.fit' "
-        "ORDER BY start_time_utc")]
+    triathlon = [
+        s
+        for s, *_ in query(
+            settings,
+            "SELECT sport FROM activities WHERE source_file = 'sample_mulitple_header.fit' "
+            "ORDER BY start_time_utc",
+        )
+    ]
     assert triathlon == ["swimming", "transition", "cycling", "transition", "running"]
 
 
@@ -81,15 +96,22 @@ def test_running_cadence_is_doubled_once_to_steps_per_minute(shared_import, shar
     (session,) = device_sessions(shared_fit / name)
     device_strides = session["avg_running_cadence"] + (session.get("avg_fractional_cadence") or 0)
     ((avg_spm, activity_id),) = query(
-        settings, "SELECT avg_cadence_spm, activity_id FROM activities WHERE source_file = ?",
-        [name])
+        settings,
+        "SELECT avg_cadence_spm, activity_id FROM activities WHERE source_file = ?",
+        [name],
+    )
     assert avg_spm == pytest.approx(2 * device_strides)
-    records = [m.get_values() for m in fitparse.FitFile(str(shared_fit / name))
-               .get_messages("record")]
-    expected = {r["timestamp"]: 2 * (r["cadence"] + (r.get("fractional_cadence") or 0))
-                for r in records if r.get("cadence") is not None}
-    stored = dict(query(settings, "SELECT ts, cadence_spm FROM samples WHERE activity_id = ?",
-                        [activity_id]))
+    records = [
+        m.get_values() for m in fitparse.FitFile(str(shared_fit / name)).get_messages("record")
+    ]
+    expected = {
+        r["timestamp"]: 2 * (r["cadence"] + (r.get("fractional_cadence") or 0))
+        for r in records
+        if r.get("cadence") is not None
+    }
+    stored = dict(
+        query(settings, "SELECT ts, cadence_spm FROM samples WHERE activity_id = ?", [activity_id])
+    )
     assert len(expected) > 2000
     assert all(stored[ts] == pytest.approx(spm) for ts, spm in expected.items())
     assert 150 < avg_spm < 190  # a runner's steps, not strides
@@ -98,8 +120,10 @@ def test_running_cadence_is_doubled_once_to_steps_per_minute(shared_import, shar
 def test_cycling_cadence_stays_rpm(shared_import):
     settings, _ = shared_import
     ((spm, rpm),) = query(
-        settings, "SELECT max(cadence_spm), avg(cadence_rpm) FROM samples s JOIN activities a "
-        "USING (activity_id) WHERE a.source_file = 'Edge810-Vector-2013-08-16-15-35-10.fit'")
+        settings,
+        "SELECT max(cadence_spm), avg(cadence_rpm) FROM samples s JOIN activities a "
+        "USING (activity_id) WHERE a.source_file = 'Edge810-Vector-2013-08-16-15-35-10.fit'",
+    )
     assert spm is None
     assert 60 < rpm < 110
 
@@ -124,7 +148,9 @@ def test_local_start_times(shared_import, name, local_start, offset_min, offset_
     rows = query(
         settings,
         "SELECT start_time_local, utc_offset_min, offset_source FROM activities "
-        "WHERE source_file = ?", [name])
+        "WHERE source_file = ?",
+        [name],
+    )
     assert rows == [(local_start, offset_min, offset_source)]
 
 
@@ -148,16 +174,20 @@ def test_bad_and_non_activity_files_are_logged_with_reasons(shared_import, name,
     (outcome,) = [o for o in report.outcomes if Path(o.path).name == name]
     assert outcome.status == status
     assert reason in outcome.reason
-    logged = query(settings, "SELECT status, reason FROM ingest_log WHERE path LIKE ?",
-                   [f"%/{name}"])
+    logged = query(
+        settings, "SELECT status, reason FROM ingest_log WHERE path LIKE ?", [f"%/{name}"]
+    )
     assert logged == [(status, outcome.reason)]
 
 
 def test_truncated_copies_of_a_complete_file_are_duplicates(shared_import):
-    """activity-unexpected-eof.fit and activity-settings-nodata.fit are cut copies of Activity.fit."""
+    """activity-unexpected-eof.fit and activity-settings-nodata.fit: cut copies of Activity.fit."""
     settings, report = shared_import
-    rows = query(settings, "SELECT source_file, partial FROM activities "
-                           "WHERE start_time_utc = TIMESTAMP '2012-04-09 21:22:26'")
+    rows = query(
+        settings,
+        "SELECT source_file, partial FROM activities "
+        "WHERE start_time_utc = TIMESTAMP '2012-04-09 21:22:26'",
+    )
     assert len(rows) == 1 and rows[0][1] is False
     by_name = {Path(o.path).name: o for o in report.outcomes}
     replaced = {i for o in report.outcomes for i in o.replaced}
@@ -170,8 +200,11 @@ def test_truncated_copies_of_a_complete_file_are_duplicates(shared_import):
 def test_one_ride_recorded_by_two_devices_is_stored_once(shared_import):
     """A Fenix 5 and an Edge 820 recorded the same ride, starting 53 s apart."""
     settings, report = shared_import
-    rows = query(settings, "SELECT source_file, samples FROM activities "
-                           "WHERE source_file IN ('garmin-fenix-5-bike.fit', 'garmin-edge-820-bike.fit')")
+    rows = query(
+        settings,
+        "SELECT source_file, samples FROM activities "
+        "WHERE source_file IN ('garmin-fenix-5-bike.fit', 'garmin-edge-820-bike.fit')",
+    )
     assert rows == [("garmin-fenix-5-bike.fit", 19)]  # the fuller recording wins
     (edge,) = [o for o in report.outcomes if o.path.endswith("garmin-edge-820-bike.fit")]
     assert edge.status in ("duplicate", "imported")  # imported first, then replaced
@@ -180,8 +213,10 @@ def test_one_ride_recorded_by_two_devices_is_stored_once(shared_import):
 def test_truncated_ride_keeps_its_records_with_totals_from_them(shared_import, shared_fit):
     settings, _ = shared_import
     ((distance, moving, partial, source, n),) = query(
-        settings, "SELECT distance_m, moving_time_s, partial, totals_source, samples "
-        "FROM activities WHERE source_file = 'nick.fit'")
+        settings,
+        "SELECT distance_m, moving_time_s, partial, totals_source, samples "
+        "FROM activities WHERE source_file = 'nick.fit'",
+    )
     records = []
     try:
         for m in fitparse.FitFile(str(shared_fit / "nick.fit")).get_messages("record"):
@@ -200,14 +235,25 @@ def test_files_fitparse_rejects_are_read_by_the_fallback_decoder(shared_import):
     decoders = {Path(o.path).name: o for o in report.outcomes}
     assert decoders["coros-pace-2-cycling-misaligned-fields.fit"].status == "imported"
     rows = dict(
-        (r[0], r[1:]) for r in query(
-            settings, "SELECT source_file, sport, distance_m, moving_time_s, ascent_m, samples "
+        (r[0], r[1:])
+        for r in query(
+            settings,
+            "SELECT source_file, sport, distance_m, moving_time_s, ascent_m, samples "
             "FROM activities WHERE source_file IN (?, ?)",
-            ["coros-pace-2-cycling-misaligned-fields.fit",
-             "strava-android-app-201.10-b1218918.fit"]))
+            [
+                "coros-pace-2-cycling-misaligned-fields.fit",
+                "strava-android-app-201.10-b1218918.fit",
+            ],
+        )
+    )
     # the COROS session message: 32145.76 m, 11287 s timer, 938 m ascent, 11272 records
     assert rows["coros-pace-2-cycling-misaligned-fields.fit"] == (
-        "cycling", pytest.approx(32145.76), 11287.0, 938.0, 11272)
+        "cycling",
+        pytest.approx(32145.76),
+        11287.0,
+        938.0,
+        11272,
+    )
     sport, distance, moving, _, samples = rows["strava-android-app-201.10-b1218918.fit"]
     assert (sport, distance, moving) == ("running", pytest.approx(11274.04), 3558.0)
     assert samples > 200
@@ -217,8 +263,10 @@ def test_files_fitparse_rejects_are_read_by_the_fallback_decoder(shared_import):
 
 def test_positions_are_degrees(shared_import):
     settings, _ = shared_import
-    ((lat, lon),) = query(settings, "SELECT start_lat, start_lon FROM activities "
-                                    "WHERE source_file = 'garmin-fenix-5-run.fit'")
+    ((lat, lon),) = query(
+        settings,
+        "SELECT start_lat, start_lon FROM activities WHERE source_file = 'garmin-fenix-5-run.fit'",
+    )
     assert 30 < lat < 50 and -125 < lon < -100  # western USA, as its -7 h offset says
 
 

@@ -94,7 +94,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     console.print(f"Wrote {len(files)} FIT files to {out_dir}")
     report = _run_import(settings, [out_dir], demo.DEMO_ATHLETE, None, quiet=False)
     render_report(report, settings)
-    render_weeks(demo.weekly_summary(settings))
+    render_weeks(demo.weekly_summary(settings), today=end_day)
     console.print(f"\nExplore it: gaitload --db {settings.db_path} activities")
 
 
@@ -139,7 +139,8 @@ def _run_import(
 
 
 def render_report(report: ImportReport, settings: Settings) -> None:
-    table = Table(title=f"Import for {report.athlete} into {settings.db_path}")
+    console.print(f"Imported for [bold]{report.athlete}[/bold] into {settings.db_path}")
+    table = Table(title="Files")
     table.add_column("files")
     table.add_column("count", justify="right")
     for status in STATUS_ORDER:
@@ -157,14 +158,21 @@ def render_report(report: ImportReport, settings: Settings) -> None:
             )
 
 
-def render_weeks(rows: list[tuple]) -> None:
+def render_weeks(rows: list[tuple], today: date) -> None:
     table = Table(
-        "week (local Monday)", "runs", "km", "longest km", "change", title="Running by week"
+        "week (local Monday)", "runs", "km", "longest km", "vs previous", title="Running by week"
     )
     previous = None
     for week, runs, km, longest in rows:
-        change = "" if not previous else f"{(km - previous) / previous:+.0%}"
-        table.add_row(str(week), str(runs), f"{km:.1f}", f"{longest:.1f}", change)
+        change = f"{(km - previous) / previous:+.0%}" if previous else ""
+        so_far = (today - week).days < 6
+        table.add_row(
+            f"{week}{' (so far)' if so_far else ''}",
+            str(runs),
+            f"{km:.1f}",
+            f"{longest:.1f}",
+            "" if so_far else change,
+        )
         previous = km
     console.print(table)
 

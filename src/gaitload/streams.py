@@ -14,23 +14,44 @@ PAUSE_GAP_S = 30.0
 
 
 def ascent_descent(altitude: pl.Series, threshold_m: float = 3.0) -> tuple[float, float]:
-    """Climb and drop with hysteresis: a change counts once it exceeds `threshold_m`.
+    """Total ascent and descent of an altitude trace, ignoring wiggles below a threshold.
 
     A raw sum of every up-tick counts noise as climbing and overstates gain several-fold.
+    Watches do not sum every barometer wiggle; a climb counts only once the trace has moved
+    more than ``threshold_m`` away from the last turning point, and then the whole
+    turning-point-to-extreme difference counts. A linear 0 -> 50 -> 0 m profile gives
+    (50, 50); noise of +-0.3 m on a flat track gives (0, 0).
     """
-    values = altitude.drop_nulls().to_list()
-    if not values:
+    values = altitude.cast(pl.Float64).drop_nulls().drop_nans().to_list()
+    if len(values) < 2:
         return 0.0, 0.0
     ascent = descent = 0.0
-    anchor = values[0]
-    for value in values[1:]:
-        change = value - anchor
-        if change >= threshold_m:
-            ascent += change
-            anchor = value
-        elif change <= -threshold_m:
-            descent -= change
-            anchor = value
+    low = high = values[0]  # range seen while the direction is still unknown
+    direction = 0  # +1 climbing, -1 descending
+    turn = extreme = values[0]
+    for v in values[1:]:
+        if direction == 0:
+            low, high = min(low, v), max(high, v)
+            if v - low > threshold_m:
+                direction, turn, extreme = 1, low, v
+            elif high - v > threshold_m:
+                direction, turn, extreme = -1, high, v
+        elif direction > 0:
+            if v > extreme:
+                extreme = v
+            elif extreme - v > threshold_m:
+                ascent += extreme - turn
+                direction, turn, extreme = -1, extreme, v
+        else:
+            if v < extreme:
+                extreme = v
+            elif v - extreme > threshold_m:
+                descent += turn - extreme
+                direction, turn, extreme = 1, extreme, v
+    if direction > 0:
+        ascent += extreme - turn
+    elif direction < 0:
+        descent += turn - extreme
     return ascent, descent
 
 

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from gaitload.config import AthleteSettings, Settings
+from gaitload.demo.athlete import DEMO_ATHLETE, DEMO_TIMEZONE, write_demo_athlete
 from gaitload.queries import weekly_running
 
-DEMO_ATHLETE = "demo"
-DEMO_TIMEZONE = "America/Denver"
+__all__ = ["DEMO_ATHLETE", "DEMO_TIMEZONE", "demo_settings", "weekly_summary", "write_demo_files"]
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -20,8 +20,6 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 def write_demo_files(out_dir: Path, *, end: date, weeks: int) -> list[Path]:
-    from gaitload.demo.athlete import write_demo_athlete
-
     return write_demo_athlete(out_dir, end=end, weeks=weeks)
 
 

@@ -58,7 +58,9 @@ from fit_tool.profile.profile_type import (
     SubSport,
 )
 
-__all__ = ["SessionSpec", "ascent_descent", "write_fit"]
+from gaitload.streams import ascent_descent
+
+__all__ = ["SessionSpec", "write_fit"]
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_S = 631065600
@@ -84,47 +86,6 @@ class SessionSpec:
     samples: pl.DataFrame
     sub_sport: str = "generic"
     totals: dict | None = None
-
-
-def ascent_descent(altitude: pl.Series, threshold_m: float = 1.0) -> tuple[float, float]:
-    """Total ascent and descent of an altitude trace, ignoring wiggles below a threshold.
-
-    Watches do not sum every barometer wiggle; a climb counts only once the trace has moved
-    more than ``threshold_m`` away from the last turning point, and then the whole
-    turning-point-to-extreme difference counts. A linear 0 -> 50 -> 0 m profile gives
-    (50, 50); noise of +-0.3 m on a flat track gives (0, 0).
-    """
-    values = altitude.cast(pl.Float64).drop_nulls().drop_nans().to_list()
-    if len(values) < 2:
-        return 0.0, 0.0
-    ascent = descent = 0.0
-    low = high = values[0]  # range seen while the direction is still unknown
-    direction = 0  # +1 climbing, -1 descending
-    turn = extreme = values[0]
-    for v in values[1:]:
-        if direction == 0:
-            low, high = min(low, v), max(high, v)
-            if v - low > threshold_m:
-                direction, turn, extreme = 1, low, v
-            elif high - v > threshold_m:
-                direction, turn, extreme = -1, high, v
-        elif direction > 0:
-            if v > extreme:
-                extreme = v
-            elif extreme - v > threshold_m:
-                ascent += extreme - turn
-                direction, turn, extreme = -1, extreme, v
-        else:
-            if v < extreme:
-                extreme = v
-            elif v - extreme > threshold_m:
-                descent += turn - extreme
-                direction, turn, extreme = 1, extreme, v
-    if direction > 0:
-        ascent += extreme - turn
-    elif direction < 0:
-        descent += turn - extreme
-    return ascent, descent
 
 
 def write_fit(
@@ -381,7 +342,7 @@ def _summarize(spec: SessionSpec, file_start_ms: int, prev_distance: float) -> _
     altitude = _col(samples, "altitude_m")
     ascent_m = descent_m = None
     if altitude is not None:
-        ascent_m, descent_m = ascent_descent(altitude)
+        ascent_m, descent_m = ascent_descent(altitude, threshold_m=1.0)
 
     hr = _col(samples, "heart_rate")
     speed = _col(samples, "speed_m_s")
