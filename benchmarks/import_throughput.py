@@ -70,7 +70,8 @@ def main() -> None:
         runs = {"fitparse, 1 process (baseline)": lambda: baseline(files)}
         runs["gaitload import, 1 worker"] = lambda: gaitload_import(files, 1, root)
         runs[f"gaitload import, {os.cpu_count()} workers"] = lambda: gaitload_import(
-            files, os.cpu_count() or 1, root)
+            files, os.cpu_count() or 1, root
+        )
         results = {}
         for name, run in runs.items():
             times = []
@@ -79,10 +80,15 @@ def main() -> None:
                 times.append(seconds)
             results[name] = (statistics.median(times), records)
         base_s = results["fitparse, 1 process (baseline)"][0]
-        print(f"{'':38} {'s (median)':>10} {'records':>9} {'records/s':>10} {'MB/s':>6} {'vs base':>8}")
+        header = ("s (median)", "records", "records/s", "MB/s", "vs base")
+        print(
+            f"{'':38} {header[0]:>10} {header[1]:>9} {header[2]:>10} {header[3]:>6} {header[4]:>8}"
+        )
         for name, (seconds, records) in results.items():
-            print(f"{name:38} {seconds:10.2f} {records:9d} {records / seconds:10.0f} "
-                  f"{size_mb / seconds:6.2f} {base_s / seconds:7.2f}x")
+            print(
+                f"{name:38} {seconds:10.2f} {records:9d} {records / seconds:10.0f} "
+                f"{size_mb / seconds:6.2f} {base_s / seconds:7.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -17,6 +16,7 @@ from fitparse.utils import FitEOFError
 from gaitload.demo.athlete import DEMO_TIMEZONE, write_demo_athlete
 from gaitload.demo.fitwriter import SessionSpec, write_fit
 from gaitload.streams import ascent_descent
+from tests.builders import run_samples
 
 START = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)
 SEMICIRCLE_DEG = 180 / 2**31
@@ -29,23 +29,6 @@ def read_fit(path: Path) -> dict[str, list[dict]]:
         for message in fit.get_messages():
             messages[message.name].append(message.get_values())
     return messages
-
-
-def run_samples(n: int = 721, interval: int = 5, peak_m: float = 50.0) -> pl.DataFrame:
-    """A 1-hour run out and back up a hill: 0 -> peak_m -> 0 m, linearly, 2.8 m/s."""
-    half = (n - 1) / 2
-    return pl.DataFrame(
-        {
-            "t_s": [i * interval for i in range(n)],
-            "lat": [40.015 + i * 1.234567e-5 for i in range(n)],
-            "lon": [-105.27 - i * 0.7654321e-5 for i in range(n)],
-            "altitude_m": [1600 + peak_m * (1 - abs(i - half) / half) for i in range(n)],
-            "distance_m": [i * interval * 2.8 for i in range(n)],
-            "speed_m_s": [2.8 + 0.1 * math.sin(i / 10) for i in range(n)],
-            "heart_rate": [130 + i % 20 for i in range(n)],
-            "cadence_spm": [170.0 + (i % 7) * 0.37 for i in range(n)],
-        }
-    )
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     settings = _settings(ctx)
     if ctx.obj["db"] is None:
         settings = demo.demo_settings(settings)
+        demo.reset_demo_database(settings)
     out_dir = out_dir or settings.data_dir / "demo" / "fit"
     end_day = end.date() if end else date.today()
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):

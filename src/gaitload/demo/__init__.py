@@ -8,9 +8,17 @@ from pathlib import Path
 
 from gaitload.config import AthleteSettings, Settings
 from gaitload.demo.athlete import DEMO_ATHLETE, DEMO_TIMEZONE, write_demo_athlete
+from gaitload.errors import GaitloadError
 from gaitload.queries import weekly_running
 
-__all__ = ["DEMO_ATHLETE", "DEMO_TIMEZONE", "demo_settings", "weekly_summary", "write_demo_files"]
+__all__ = [
+    "DEMO_ATHLETE",
+    "DEMO_TIMEZONE",
+    "demo_settings",
+    "reset_demo_database",
+    "weekly_summary",
+    "write_demo_files",
+]
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -19,8 +27,29 @@ def demo_settings(settings: Settings) -> Settings:
     return replace(settings, db_path=settings.data_dir / "demo.duckdb", athletes=athletes)
 
 
+MARKER = ".gaitload-demo"
+
+
 def write_demo_files(out_dir: Path, *, end: date, weeks: int) -> list[Path]:
+    """A fresh set each time: a demo run on another day must not mix two timelines.
+
+    Only a folder the demo made itself (it leaves a marker file) is ever emptied.
+    """
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / MARKER).exists():
+            raise GaitloadError(
+                f"{out_dir} is not empty and not a demo folder: choose another --dir"
+            )
+        for old in out_dir.glob("*.fit"):
+            old.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text("written by `gaitload demo`; emptied by its next run\n")
     return write_demo_athlete(out_dir, end=end, weeks=weeks)
+
+
+def reset_demo_database(settings: Settings) -> None:
+    for path in (settings.db_path, Path(f"{settings.db_path}.wal")):
+        path.unlink(missing_ok=True)
 
 
 def weekly_summary(settings: Settings) -> list[tuple]:

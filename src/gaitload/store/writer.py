@@ -119,6 +119,7 @@ def _save_activity(
             "athlete_id": athlete_id,
             "sport": activity.sport,
             "start_time_utc": activity.start_time_utc,
+            "file_sha256": parsed.sha256,
         },
     ).fetchone()
     if same:

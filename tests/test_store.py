@@ -1,0 +1,109 @@
+"""The store under stress: a killed import, a second process holding the file, migrations."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gaitload.demo.athlete import write_demo_athlete
+from gaitload.errors import DatabaseLockedError
+from gaitload.ingest import import_paths
+from gaitload.store import db
+
+
+def gaitload_cmd(settings, *args: str) -> list[str]:
+    return [sys.executable, "-m", "gaitload", "--db", str(settings.db_path), *args]
+
+
+def count(settings, sql: str) -> tuple:
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        return con.execute(sql).fetchone()
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> list[Path]:
+    return write_demo_athlete(tmp_path_factory.mktemp("fit"), end=date(2026, 11, 20), weeks=10)
+
+
+def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(
+    settings, demo_files
+):
+    folder = demo_files[0].parent
+    wal = Path(f"{settings.db_path}.wal")
+    proc = subprocess.Popen(
+        gaitload_cmd(settings, "import", str(folder), "--athlete", "demo", "--workers", "1",
+                     "--quiet"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (wal.exists() and wal.stat().st_size > 200_000) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)  # no clean-up, no final commit: a crash
+    proc.wait()
+    (stored_after_crash,) = count(settings, "SELECT count(*) FROM activities")
+    assert 0 < stored_after_crash < len(demo_files), "the kill should land mid-import"
+
+    report = import_paths(settings, [folder], athlete="demo", workers=1)
+    assert report.count("duplicate") == stored_after_crash
+    assert report.count("imported") == len(demo_files) - stored_after_crash
+    assert count(settings, "SELECT count(*), count(DISTINCT source_file) FROM activities") == (
+        len(demo_files), len(demo_files))
+    # every activity has exactly its own samples: nothing half-written survived the crash
+    assert count(settings, "SELECT count(*) FROM activities a WHERE samples <> "
+                           "(SELECT count(*) FROM samples s WHERE s.activity_id = a.activity_id)"
+                 ) == (0,)
+
+
+def test_a_writer_waits_then_names_the_process_holding_the_database(settings, demo_files):
+    import_paths(settings, demo_files[:1], athlete="demo")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', "
+         "flush=True); time.sleep(60)", str(settings.db_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        with pytest.raises(DatabaseLockedError, match=f"PID {holder.pid}"):
+            import_paths(settings, demo_files[1:3], athlete="demo")
+        assert 1.5 <= time.monotonic() - started < 10  # waited lock_wait_s (2 s), no longer
+
+        cli = subprocess.run(
+            gaitload_cmd(settings, "import", str(demo_files[1]), "--quiet"),
+            capture_output=True, text=True, env={**os.environ, "GAITLOAD_LOCK_WAIT": "0.5"},
+        )
+        assert cli.returncode == 1
+        assert "Traceback" not in cli.stderr
+        assert f"in use by another program (PID {holder.pid}" in cli.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    report = import_paths(settings, demo_files[1:3], athlete="demo")
+    assert report.count("imported") == 2
+
+
+def test_migrations_apply_once_and_views_exist(settings):
+    with db.opened(settings.db_path) as con:
+        assert con.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+    with db.opened(settings.db_path) as con:  # a second open applies nothing new
+        assert db.migrate(con) == []
+        views = {r[0] for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"activities", "samples", "laps", "athletes", "gear", "ingest_log"} <= views
+
+
+def test_reading_a_database_that_does_not_exist_says_so(tmp_path):
+    from gaitload.errors import GaitloadError
+
+    with pytest.raises(GaitloadError, match="no database at"):
+        db.connect(tmp_path / "missing.duckdb", read_only=True)
