@@ -24,8 +24,9 @@ def run(*args: str, env: dict | None = None):
 
 
 def test_import_prints_a_summary_with_reasons(tmp_path):
-    write_fit(tmp_path / "in" / "run.fit", SUMMER, [SessionSpec("running", run_samples())]) \
-        if (tmp_path / "in").mkdir() is None else None
+    write_fit(tmp_path / "in" / "run.fit", SUMMER, [SessionSpec("running", run_samples())]) if (
+        tmp_path / "in"
+    ).mkdir() is None else None
     (tmp_path / "in" / "junk.fit").write_text("hello")
     db = tmp_path / "x.duckdb"
     result = run("--db", str(db), "import", str(tmp_path / "in"), "--athlete", "anna", "--quiet")
@@ -35,7 +36,8 @@ def test_import_prints_a_summary_with_reasons(tmp_path):
     assert "junk.fit: not a FIT file" in result.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT athlete, round(distance_m) FROM activities").fetchall() == [
-            ("anna", 10080.0)]
+            ("anna", 10080.0)
+        ]
 
 
 def test_import_of_only_bad_files_exits_non_zero(tmp_path):
@@ -46,16 +48,25 @@ def test_import_of_only_bad_files_exits_non_zero(tmp_path):
 
 
 def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
-    result = run("demo", "--end", "2026-11-20",  # the README's 16 weeks
-                 env={"GAITLOAD_DATA_DIR": str(tmp_path)})
+    result = run(
+        "demo",
+        "--end",
+        "2026-11-20",  # the README's 16 weeks
+        env={"GAITLOAD_DATA_DIR": str(tmp_path)},
+    )
     assert result.exit_code == 0, result.output
     db = tmp_path / "demo.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
         weeks = con.execute(
             "SELECT date_trunc('week', start_time_local)::DATE AS w, sum(distance_m) / 1000 "
-            "FROM activities WHERE sport = 'running' GROUP BY w ORDER BY w").fetchall()
-        surfaces = {r[0] for r in con.execute("SELECT DISTINCT surface FROM activities "
-                                              "WHERE sport = 'running'").fetchall()}
+            "FROM activities WHERE sport = 'running' GROUP BY w ORDER BY w"
+        ).fetchall()
+        surfaces = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT surface FROM activities WHERE sport = 'running'"
+            ).fetchall()
+        }
         sports = {r[0] for r in con.execute("SELECT DISTINCT sport FROM activities").fetchall()}
     base = [km for _, km in weeks[:4]]
     assert max(km for _, km in weeks[-3:-1]) > 1.4 * (sum(base) / len(base))
@@ -63,8 +74,9 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
     assert {"running", "cycling"} <= sports
     assert "Running by week" in result.output and "(so far)" in result.output
     # a second run starts afresh instead of mixing two timelines
-    again = run("demo", "--weeks", "6", "--end", "2026-11-13",
-                env={"GAITLOAD_DATA_DIR": str(tmp_path)})
+    again = run(
+        "demo", "--weeks", "6", "--end", "2026-11-13", env={"GAITLOAD_DATA_DIR": str(tmp_path)}
+    )
     assert again.exit_code == 0
     with duckdb.connect(str(db), read_only=True) as con:
         (latest,) = con.execute("SELECT max(start_time_local)::DATE FROM activities").fetchone()
@@ -75,8 +87,9 @@ def test_demo_refuses_to_empty_a_folder_it_did_not_make(tmp_path):
     mine = tmp_path / "my-runs"
     mine.mkdir()
     (mine / "precious.fit").write_bytes(b"x")
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(mine)],
-                                env={"GAITLOAD_DATA_DIR": str(tmp_path)})
+    result = CliRunner().invoke(
+        cli, ["demo", "--dir", str(mine)], env={"GAITLOAD_DATA_DIR": str(tmp_path)}
+    )
     assert result.exit_code != 0
     assert (mine / "precious.fit").exists()
 
@@ -89,8 +102,10 @@ def test_every_command_is_in_the_readme():
 
 def test_settings_precedence_flag_then_env_then_file(tmp_path):
     config = tmp_path / "gaitload.toml"
-    config.write_text('db = "/from/file.duckdb"\ndefault_athlete = "anna"\n'
-                      '[athletes.anna]\ntimezone = "Europe/Berlin"\n')
+    config.write_text(
+        'db = "/from/file.duckdb"\ndefault_athlete = "anna"\n'
+        '[athletes.anna]\ntimezone = "Europe/Berlin"\n'
+    )
     env = {"GAITLOAD_CONFIG": str(config)}
     assert str(load_settings(env=env).db_path) == "/from/file.duckdb"
     env["GAITLOAD_DB"] = "/from/env.duckdb"

@@ -38,8 +38,10 @@ def test_a_watch_that_never_wrote_its_summary_gets_totals_from_the_records(setti
     report = import_paths(settings, [tmp_path / "crash.fit"])
     assert [o.status for o in report.outcomes] == ["imported"]
     ((distance, moving, elapsed, source, offset, ascent),) = rows(
-        settings, "SELECT distance_m, moving_time_s, elapsed_time_s, totals_source, "
-        "utc_offset_min, ascent_m FROM activities")
+        settings,
+        "SELECT distance_m, moving_time_s, elapsed_time_s, totals_source, "
+        "utc_offset_min, ascent_m FROM activities",
+    )
     assert (distance, moving, elapsed, source) == (10080.0, 3595.0, 4200.0, "records")
     assert offset == -360  # no activity message either: the GPS fix in Boulder, MDT
     assert ascent == pytest.approx(50.0, abs=0.5)  # 0 -> 50 -> 0 m hill
@@ -52,21 +54,26 @@ def test_a_watch_that_never_wrote_its_summary_gets_totals_from_the_records(setti
         ({"total_distance": 4000.0}, "less than the records say"),
     ],
 )
-def test_session_totals_that_contradict_the_records_are_recomputed(settings, tmp_path, totals,
-                                                                     why):
-    path = write_fit(tmp_path / "odd.fit", SUMMER,
-                     [SessionSpec("running", run_samples(), totals=totals)])
+def test_session_totals_that_contradict_the_records_are_recomputed(settings, tmp_path, totals, why):
+    path = write_fit(
+        tmp_path / "odd.fit", SUMMER, [SessionSpec("running", run_samples(), totals=totals)]
+    )
     import_paths(settings, [path])
     assert rows(settings, "SELECT distance_m, totals_source FROM activities") == [
-        (10080.0, "records")], why
+        (10080.0, "records")
+    ], why
 
 
 def test_consistent_session_totals_are_the_devices_own(settings, tmp_path):
-    path = write_fit(tmp_path / "ok.fit", SUMMER,
-                     [SessionSpec("running", run_samples(), totals={"total_ascent": 47})])
+    path = write_fit(
+        tmp_path / "ok.fit",
+        SUMMER,
+        [SessionSpec("running", run_samples(), totals={"total_ascent": 47})],
+    )
     import_paths(settings, [path])
     assert rows(settings, "SELECT distance_m, ascent_m, totals_source FROM activities") == [
-        (10080.0, 47.0, "session")]
+        (10080.0, 47.0, "session")
+    ]
 
 
 def test_fractional_cadence_becomes_steps_per_minute(settings, tmp_path):
@@ -80,14 +87,13 @@ def test_fractional_cadence_becomes_steps_per_minute(settings, tmp_path):
     ("offset_s", "with_gps", "expected"),
     [
         (-6 * 3600, True, (-360, "file")),
-        (20 * 3600, True, (-360, "gps")),       # +20 h is garbage: Boulder's zone, MDT
+        (20 * 3600, True, (-360, "gps")),  # +20 h is garbage: Boulder's zone, MDT
         (None, True, (-360, "gps")),
-        (20 * 3600, False, (120, "athlete")),   # no GPS either: the athlete's Zurich, CEST
+        (20 * 3600, False, (120, "athlete")),  # no GPS either: the athlete's Zurich, CEST
         (None, False, (120, "athlete")),
     ],
 )
-def test_local_offset_file_then_gps_then_athlete(settings, tmp_path, offset_s, with_gps,
-                                                 expected):
+def test_local_offset_file_then_gps_then_athlete(settings, tmp_path, offset_s, with_gps, expected):
     samples = run_samples()
     if not with_gps:
         samples = samples.with_columns(lat=pl.lit(None, pl.Float64), lon=pl.lit(None, pl.Float64))
@@ -100,8 +106,9 @@ def test_sunday_evening_run_belongs_to_sundays_week(settings, tmp_path):
     start = datetime(2026, 7, 20, 1, 30, tzinfo=UTC)
     import_paths(settings, [one_run(tmp_path / "s.fit", start=start, local_offset_s=-6 * 3600)])
     ((local, week),) = rows(
-        settings, "SELECT start_time_local, date_trunc('week', start_time_local)::DATE "
-        "FROM activities")
+        settings,
+        "SELECT start_time_local, date_trunc('week', start_time_local)::DATE FROM activities",
+    )
     assert local == datetime(2026, 7, 19, 19, 30)
     assert str(week) == "2026-07-13"
 
@@ -168,18 +175,35 @@ def test_unreadable_files_are_rejected_with_reasons_and_the_batch_goes_on(settin
 
 def test_a_multisport_file_is_one_activity_per_session(settings, tmp_path):
     swim = run_samples(n=121).select("t_s", "heart_rate", distance_m=pl.col("distance_m") / 4)
-    ride = run_samples(n=241).with_columns(
-        t_s=pl.col("t_s") + 700, distance_m=pl.col("distance_m") * 3 + 2000,
-        cadence_rpm=pl.lit(88.0)).drop("cadence_spm")
+    ride = (
+        run_samples(n=241)
+        .with_columns(
+            t_s=pl.col("t_s") + 700,
+            distance_m=pl.col("distance_m") * 3 + 2000,
+            cadence_rpm=pl.lit(88.0),
+        )
+        .drop("cadence_spm")
+    )
     run = run_samples(n=121).with_columns(
-        t_s=pl.col("t_s") + 2000, distance_m=pl.col("distance_m") + 40000)
-    write_fit(tmp_path / "tri.fit", SUMMER, [
-        SessionSpec("swimming", swim, sub_sport="open_water"),
-        SessionSpec("cycling", ride, sub_sport="road"),
-        SessionSpec("running", run, sub_sport="street"),
-    ])
+        t_s=pl.col("t_s") + 2000, distance_m=pl.col("distance_m") + 40000
+    )
+    write_fit(
+        tmp_path / "tri.fit",
+        SUMMER,
+        [
+            SessionSpec("swimming", swim, sub_sport="open_water"),
+            SessionSpec("cycling", ride, sub_sport="road"),
+            SessionSpec("running", run, sub_sport="street"),
+        ],
+    )
     import_paths(settings, [tmp_path / "tri.fit"])
-    got = rows(settings, "SELECT sport, samples, distance_m, avg_cadence_spm IS NOT NULL "
-                         "FROM activities ORDER BY start_time_utc")
-    assert got == [("swimming", 121, 420.0, False), ("cycling", 241, 10080.0, False),
-                   ("running", 121, 1680.0, True)]
+    got = rows(
+        settings,
+        "SELECT sport, samples, distance_m, avg_cadence_spm IS NOT NULL "
+        "FROM activities ORDER BY start_time_utc",
+    )
+    assert got == [
+        ("swimming", 121, 420.0, False),
+        ("cycling", 241, 10080.0, False),
+        ("running", 121, 1680.0, True),
+    ]

@@ -33,15 +33,15 @@ def demo_files(tmp_path_factory) -> list[Path]:
     return write_demo_athlete(tmp_path_factory.mktemp("fit"), end=date(2026, 11, 20), weeks=10)
 
 
-def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(
-    settings, demo_files
-):
+def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(settings, demo_files):
     folder = demo_files[0].parent
     wal = Path(f"{settings.db_path}.wal")
     proc = subprocess.Popen(
-        gaitload_cmd(settings, "import", str(folder), "--athlete", "demo", "--workers", "1",
-                     "--quiet"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        gaitload_cmd(
+            settings, "import", str(folder), "--athlete", "demo", "--workers", "1", "--quiet"
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while not (wal.exists() and wal.stat().st_size > 200_000) and time.monotonic() < deadline:
@@ -55,20 +55,29 @@ def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(
     assert report.count("duplicate") == stored_after_crash
     assert report.count("imported") == len(demo_files) - stored_after_crash
     assert count(settings, "SELECT count(*), count(DISTINCT source_file) FROM activities") == (
-        len(demo_files), len(demo_files))
+        len(demo_files),
+        len(demo_files),
+    )
     # every activity has exactly its own samples: nothing half-written survived the crash
-    assert count(settings, "SELECT count(*) FROM activities a WHERE samples <> "
-                           "(SELECT count(*) FROM samples s WHERE s.activity_id = a.activity_id)"
-                 ) == (0,)
+    assert count(
+        settings,
+        "SELECT count(*) FROM activities a WHERE samples <> "
+        "(SELECT count(*) FROM samples s WHERE s.activity_id = a.activity_id)",
+    ) == (0,)
 
 
 def test_a_writer_waits_then_names_the_process_holding_the_database(settings, demo_files):
     import_paths(settings, demo_files[:1], athlete="demo")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', "
-         "flush=True); time.sleep(60)", str(settings.db_path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', "
+            "flush=True); time.sleep(60)",
+            str(settings.db_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -79,7 +88,9 @@ def test_a_writer_waits_then_names_the_process_holding_the_database(settings, de
 
         cli = subprocess.run(
             gaitload_cmd(settings, "import", str(demo_files[1]), "--quiet"),
-            capture_output=True, text=True, env={**os.environ, "GAITLOAD_LOCK_WAIT": "0.5"},
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GAITLOAD_LOCK_WAIT": "0.5"},
         )
         assert cli.returncode == 1
         assert "Traceback" not in cli.stderr
@@ -97,8 +108,12 @@ def test_migrations_apply_once_and_views_exist(settings):
         assert con.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
     with db.opened(settings.db_path) as con:  # a second open applies nothing new
         assert db.migrate(con) == []
-        views = {r[0] for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        views = {
+            r[0]
+            for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+            ).fetchall()
+        }
     assert {"activities", "samples", "laps", "athletes", "gear", "ingest_log"} <= views
 
 
