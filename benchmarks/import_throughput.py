@@ -45,6 +45,19 @@ def baseline(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - start, records
 
 
+def garmin_sdk(files: list[Path]) -> tuple[float, int]:
+    """For comparison only: Garmin's decoder, gaitload's fallback (it cannot expand the
+    compressed timestamps of old watches, so it is not the first choice)."""
+    from garmin_fit_sdk import Decoder, Stream
+
+    start = time.perf_counter()
+    records = 0
+    for path in files:
+        messages, _ = Decoder(Stream.from_file(str(path))).read()
+        records += len(messages.get("record_mesgs", []))
+    return time.perf_counter() - start, records
+
+
 def gaitload_import(files: list[Path], workers: int, root: Path) -> tuple[float, int]:
     db = root / f"bench-{workers}-{time.monotonic_ns()}.duckdb"
     settings = Settings(db_path=db, data_dir=root, default_timezone="UTC")
@@ -68,6 +81,7 @@ def main() -> None:
         size_mb = sum(p.stat().st_size for p in files) / 1e6
         print(f"{len(files)} files, {size_mb:.1f} MB, {os.cpu_count()} cores")
         runs = {"fitparse, 1 process (baseline)": lambda: baseline(files)}
+        runs["garmin-fit-sdk, 1 process (reference)"] = lambda: garmin_sdk(files)
         runs["gaitload import, 1 worker"] = lambda: gaitload_import(files, 1, root)
         runs[f"gaitload import, {os.cpu_count()} workers"] = lambda: gaitload_import(
             files, os.cpu_count() or 1, root

@@ -278,3 +278,63 @@ def test_reimport_changes_nothing(shared_import, shared_fit):
     assert again.activities == 0
     decided = {o.path for o in first.outcomes if o.status != "rejected"}
     assert {o.path for o in again.outcomes if o.status == "duplicate"} == decided
+
+
+EXPECTED_STATUS = {
+    **{name: "imported" for name in ACTIVITY_FILES},
+    "activity-large-fenxi2-multisport.fit": "imported",
+    "sample_mulitple_header.fit": "imported",
+    "coros-pace-2-cycling-misaligned-fields.fit": "imported",
+    "antfs-dump.63.fit": "imported",
+    "nick.fit": "partial",
+    "strava-android-app-201.10-b1218918.fit": "partial",
+    **{
+        n: "rejected"
+        for n in (
+            "activity-filecrc.fit",
+            "activity-activity-filecrc.fit",
+            "activity-settings-corruptheader.fit",
+        )
+    },
+    **{
+        n: "skipped"
+        for n in (
+            "Settings.fit",
+            "Settings2.fit",
+            "MonitoringFile.fit",
+            "WeightScaleMultiUser.fit",
+            "WeightScaleSingleUser.fit",
+            "WorkoutCustomTargetValues.fit",
+            "WorkoutIndividualSteps.fit",
+            "WorkoutRepeatGreaterThanStep.fit",
+            "WorkoutRepeatSteps.fit",
+            "DeveloperData.fit",
+        )
+    },
+    # copies of one tiny run and one ride seen by two devices: one of each is kept, and
+    # which file that is depends on arrival order (checked in the tests above)
+    **{
+        n: {"imported", "partial", "duplicate"}
+        for n in (
+            "Activity.fit",
+            "activity-settings.fit",
+            "activity-unexpected-eof.fit",
+            "activity-settings-nodata.fit",
+            "garmin-edge-820-bike.fit",
+            "garmin-fenix-5-bike.fit",
+        )
+    },
+}
+
+
+def test_every_shared_file_has_its_expected_outcome(shared_import, shared_fit):
+    _, report = shared_import
+    outcomes = {Path(o.path).name: o.status for o in report.outcomes}
+    files = sorted(p.name for p in shared_fit.glob("*.fit"))
+    assert sorted(outcomes) == files
+    unexpected = {n for n in files if n not in EXPECTED_STATUS}
+    assert not unexpected, f"new files in {shared_fit}: say what each should do"
+    for name in files:
+        expected = EXPECTED_STATUS[name]
+        allowed = expected if isinstance(expected, set) else {expected}
+        assert outcomes[name] in allowed, name

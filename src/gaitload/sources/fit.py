@@ -74,9 +74,10 @@ def parse_fit(path: Path, data: bytes, sha256: str, athlete_timezone: str) -> Pa
         parsed.status, parsed.reason = "skipped", "no timestamped records or sessions: no activity"
         return parsed
     parsed.status, parsed.reason = "activity", decoded.partial_reason
+    messages = [session for session, _ in sessions]
     parsed.activities = [
-        _activity(decoded, session, index, window, sha256, athlete_timezone, sessions)
-        for index, (session, window) in enumerate(sessions)
+        _activity(decoded, messages, index, window, sha256, athlete_timezone)
+        for index, (_, window) in enumerate(sessions)
     ]
     return parsed
 
@@ -127,13 +128,13 @@ def _window(frame: pl.DataFrame, column: str, sessions: list[dict], i: int) -> p
 
 def _activity(
     decoded: Decoded,
-    session: dict,
+    sessions: list[dict],
     index: int,
     records: pl.DataFrame,
     sha256: str,
     athlete_timezone: str,
-    sessions: list,
 ) -> Activity:
+    session = sessions[index]
     sport = str(session.get("sport") or "generic").lower()
     sub_sport = _name_or_none(session.get("sub_sport"))
     foot = sport in FOOT_SPORTS
@@ -149,7 +150,6 @@ def _activity(
         at_utc=start,
         athlete_timezone=athlete_timezone,
     )
-    is_last = index == len(sessions) - 1
     return Activity(
         source="fit",
         source_id=f"{sha256}:{index}",
@@ -160,13 +160,15 @@ def _activity(
         offset_source=offset.source,
         timezone=offset.timezone,
         totals_source=totals_source,
-        partial=decoded.partial and (is_last or not session.get("total_timer_time")),
+        # a cut file: the last session, and any without a summary, end early
+        partial=decoded.partial
+        and (index == len(sessions) - 1 or not session.get("total_timer_time")),
         surface=SURFACE_BY_SUB_SPORT.get(sub_sport or "") if foot else None,
         device=_device(decoded),
         start_lat=lat,
         start_lon=lon,
         samples=samples,
-        laps=_laps(decoded.messages["lap"], sessions_only(sessions), index, foot),
+        laps=_laps(decoded.messages["lap"], sessions, index, foot),
         **totals,
     )
 
@@ -249,10 +251,6 @@ def _laps(laps: list[dict], sessions: list[dict], index: int, foot: bool) -> pl.
     frame = _window(pl.DataFrame(rows, strict=False), "lap_start", sessions, index)
     frame = frame.sort("lap_start").with_row_index("lap_index")
     return frame.rename({"lap_start": "start_time_utc"}).select(list(LAP_SCHEMA)).cast(LAP_SCHEMA)
-
-
-def sessions_only(sessions: list[tuple[dict, pl.DataFrame]]) -> list[dict]:
-    return [s for s, _ in sessions]
 
 
 def _rebase_relative_times(decoded: Decoded, athlete_timezone: str) -> None:
