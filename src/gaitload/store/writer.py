@@ -7,7 +7,7 @@ complete file after a truncated one) is recognised by athlete, sport and start t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import duckdb
 
@@ -145,35 +145,14 @@ def _fuller(new: Activity, existing_partial: bool, existing_samples: int) -> boo
 def _insert(
     con: duckdb.DuckDBPyConnection, parsed: ParsedFile, a: Activity, athlete_id: int
 ) -> int:
+    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in ("samples", "laps")}
     (activity_id,) = _execute(
         con,
         "insert_activity.sql",
+        **columns,
         athlete_id=athlete_id,
-        source=a.source,
-        source_id=a.source_id,
         source_file=parsed.path.name,
         file_sha256=parsed.sha256,
-        name=a.name,
-        sport=a.sport,
-        sub_sport=a.sub_sport,
-        surface=a.surface,
-        start_time_utc=a.start_time_utc,
-        utc_offset_min=a.utc_offset_min,
-        offset_source=a.offset_source,
-        timezone=a.timezone,
-        moving_time_s=a.moving_time_s,
-        elapsed_time_s=a.elapsed_time_s,
-        distance_m=a.distance_m,
-        ascent_m=a.ascent_m,
-        descent_m=a.descent_m,
-        avg_cadence_spm=a.avg_cadence_spm,
-        avg_hr=a.avg_hr,
-        max_hr=a.max_hr,
-        totals_source=a.totals_source,
-        device=a.device,
-        start_lat=a.start_lat,
-        start_lon=a.start_lon,
-        partial=a.partial,
         samples=a.samples.height,
     ).fetchone()
     con.register("new_laps", a.laps)
