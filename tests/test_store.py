@@ -105,7 +105,9 @@ def test_a_writer_waits_then_names_the_process_holding_the_database(settings, de
 
 def test_migrations_apply_once_and_views_exist(settings):
     with db.opened(settings.db_path) as con:
-        assert con.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+        applied = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        assert applied == [(v,) for v, _ in db.pending(set())]
+        assert applied[:2] == [(1,), (2,)]
     with db.opened(settings.db_path) as con:  # a second open applies nothing new
         assert db.migrate(con) == []
         views = {
@@ -115,6 +117,8 @@ def test_migrations_apply_once_and_views_exist(settings):
             ).fetchall()
         }
     assert {"activities", "samples", "laps", "athletes", "gear", "ingest_log"} <= views
+    assert {"activity_metrics", "daily_load", "weekly_load", "load_signals", "surface_mix",
+            "surface_variety", "cadence_baseline", "gear_usage"} <= views
 
 
 def test_reading_a_database_that_does_not_exist_says_so(tmp_path):

@@ -25,6 +25,9 @@ class AthleteSettings:
     name: str
     timezone: str | None = None
     """IANA zone used when a file says nothing trustworthy about local time."""
+    hr_rest: float | None = None
+    hr_max: float | None = None
+    """Heart rates for TRIMP; without them gaitload assumes 60 and 190 bpm."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ def load_settings(
     data_dir = Path(env.get("GAITLOAD_DATA_DIR") or doc.get("data_dir") or default_data_dir())
     db_path = Path(db or env.get("GAITLOAD_DB") or doc.get("db") or data_dir / "gaitload.duckdb")
     athletes = {
-        name: AthleteSettings(name=name, timezone=_zone(body.get("timezone"), f"athletes.{name}"))
+        name: AthleteSettings(
+            name=name,
+            timezone=_zone(body.get("timezone"), f"athletes.{name}"),
+            hr_rest=body.get("hr_rest"),
+            hr_max=body.get("hr_max"),
+        )
         for name, body in (doc.get("athletes") or {}).items()
     }
     return Settings(

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from gaitload import metrics
 from gaitload.config import Settings
 from gaitload.errors import CorruptFileError
+from gaitload.metrics import RefreshReport
 from gaitload.sources.fit import content_hash, is_fit_path, parse_fit, read_fit_bytes
 from gaitload.sources.model import ParsedFile
 from gaitload.store import db, writer
@@ -30,6 +32,7 @@ class ImportReport:
     run_id: str
     athlete: str
     outcomes: list[FileOutcome] = field(default_factory=list)
+    metrics: RefreshReport | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -60,7 +63,6 @@ def import_paths(
 ) -> ImportReport:
     """Import every FIT file in `paths` (files, .fit.gz, folders) for one athlete."""
     name = athlete or settings.default_athlete
-    timezone = settings.timezone_of(name)
     report = ImportReport(run_id=uuid.uuid4().hex[:12], athlete=name)
     files = list(find_fit_files(paths))
     if on_total:
@@ -72,8 +74,8 @@ def import_paths(
             on_file(outcome)
 
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
-        athlete_id = writer.ensure_athlete(
-            con, name, timezone, configured=settings.athlete(name).timezone is not None
+        athlete_id, timezone = writer.ensure_athlete(
+            con, settings.athlete(name), settings.default_timezone
         )
         jobs = []
         for job_or_outcome in _triage(con, files):
@@ -84,6 +86,7 @@ def import_paths(
                 jobs.append(job_or_outcome)
         for parsed in _parse_all(jobs, timezone, workers):
             record(writer.save(con, parsed, athlete_id, report.run_id))
+        report.metrics = metrics.refresh(con)
     return report
 
 

@@ -23,6 +23,11 @@ def ascent_descent(altitude: pl.Series, threshold_m: float = 3.0) -> tuple[float
     (50, 50); noise of +-0.3 m on a flat track gives (0, 0).
     """
     values = altitude.cast(pl.Float64).drop_nulls().drop_nans().to_list()
+    return gain(values, threshold_m)
+
+
+def gain(values: list[float], threshold_m: float) -> tuple[float, float]:
+    """`ascent_descent` on a plain list: also used from SQL, as the UDF `gaitload_gain`."""
     if len(values) < 2:
         return 0.0, 0.0
     ascent = descent = 0.0

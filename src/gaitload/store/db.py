@@ -19,8 +19,9 @@ import duckdb
 from gaitload import sqlfiles
 from gaitload.errors import DatabaseLockedError, GaitloadError
 
-PACKAGE = "gaitload.store"
 MIGRATIONS = "gaitload.store.migrations"
+VIEWS = (("gaitload.store", "views.sql"), ("gaitload.metrics", "views.sql"))
+"""The public views, in dependency order; recreated on every write-open."""
 
 
 def connect(
@@ -82,8 +83,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("ROLLBACK")
             raise
         applied.append(version)
-    for statement in sqlfiles.statements(PACKAGE, "views.sql"):
-        con.execute(statement)
+    for package, name in VIEWS:
+        for statement in sqlfiles.statements(package, name):
+            con.execute(statement)
     return applied
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 import duckdb
 
 from gaitload import sqlfiles
+from gaitload.config import AthleteSettings
 from gaitload.sources.model import Activity, ParsedFile
 
 SQL = "gaitload.store.sql"
@@ -30,13 +31,39 @@ class FileOutcome:
 
 
 def ensure_athlete(
-    con: duckdb.DuckDBPyConnection, name: str, timezone: str, *, configured: bool
-) -> int:
+    con: duckdb.DuckDBPyConnection, athlete: AthleteSettings, default_timezone: str
+) -> tuple[int, str]:
+    """The athlete's id and zone, created on first sight with the configured (or machine) zone.
+
+    A changed heart-rate setting makes the stored TRIMP stale: those rows are recomputed.
+    """
     row = con.execute(
-        sqlfiles.load(SQL, "ensure_athlete.sql"),
-        {"name": name, "timezone": timezone, "configured": configured},
+        "SELECT athlete_id, hr_rest, hr_max FROM core.athletes WHERE name = ?", [athlete.name]
     ).fetchone()
-    return row[0]
+    if row is None:
+        return _execute(
+            con,
+            "athlete_insert.sql",
+            name=athlete.name,
+            timezone=athlete.timezone or default_timezone,
+            hr_rest=athlete.hr_rest,
+            hr_max=athlete.hr_max,
+        ).fetchone()
+    athlete_id, hr_rest, hr_max = row
+    _execute(
+        con,
+        "athlete_update.sql",
+        athlete_id=athlete_id,
+        timezone=athlete.timezone,
+        hr_rest=athlete.hr_rest,
+        hr_max=athlete.hr_max,
+    )
+    if (athlete.hr_rest or hr_rest, athlete.hr_max or hr_max) != (hr_rest, hr_max):
+        _execute(con, "stale_trimp.sql", athlete_id=athlete_id)
+    (timezone,) = con.execute(
+        "SELECT timezone FROM core.athletes WHERE athlete_id = ?", [athlete_id]
+    ).fetchone()
+    return athlete_id, timezone
 
 
 def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | None] | None:

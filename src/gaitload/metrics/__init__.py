@@ -1,0 +1,5 @@
+"""Metrics: per-activity stream figures stored once, and SQL views across days and weeks."""
+
+from gaitload.metrics.refresh import RefreshReport, refresh
+
+__all__ = ["RefreshReport", "refresh"]

@@ -1,0 +1,70 @@
+"""Compute the stored per-activity metrics: only for activities that lack them.
+
+The expensive part of the metrics is reading the samples; it is done once per activity,
+when it arrives. Everything across activities (days, weeks, ramps, baselines) is a view
+over these rows and a dense calendar, cheap enough to compute on every read, so a nightly
+import costs what the new activities cost, not what the history costs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+
+import duckdb
+
+from gaitload import sqlfiles, streams
+
+SQL = "gaitload.metrics.sql"
+DEFAULT_HR_REST = 60.0
+DEFAULT_HR_MAX = 190.0
+SMOOTHED_GAIN_THRESHOLD_M = 2.0
+"""Hysteresis on the already smoothed altitude: small enough for rolling terrain."""
+MOVING_SPEED_M_S = 0.5
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    activities: int
+    seconds: float
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> RefreshReport:
+    """Bring the stored metrics up to date; `full` recomputes every activity."""
+    started = time.perf_counter()
+    _register_gain(con)
+    params = {
+        "default_hr_rest": DEFAULT_HR_REST,
+        "default_hr_max": DEFAULT_HR_MAX,
+        "pause_gap_s": streams.PAUSE_GAP_S,
+        "moving_speed": MOVING_SPEED_M_S,
+    }
+    con.execute("BEGIN")
+    try:
+        con.execute(sqlfiles.load(SQL, "todo.sql"), {"full": full})
+        for statement in sqlfiles.statements(SQL, "clear.sql"):
+            con.execute(statement)
+        con.execute(sqlfiles.load(SQL, "features.sql"), params)
+        for name in ("activity_metrics.sql", "cadence_pace.sql", "grades.sql"):
+            con.execute(sqlfiles.load(SQL, name))
+        (count,) = con.execute("SELECT count(*) FROM metric_todo").fetchone()
+        con.execute("DROP TABLE metric_features")
+        con.execute("DROP TABLE metric_todo")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return RefreshReport(activities=count, seconds=time.perf_counter() - started)
+
+
+def _register_gain(con: duckdb.DuckDBPyConnection) -> None:
+    def gaitload_gain(values: list[float] | None) -> list[float] | None:
+        if values is None:
+            return None
+        return list(streams.gain(values, SMOOTHED_GAIN_THRESHOLD_M))
+
+    with contextlib.suppress(duckdb.NotImplementedException):  # registered already
+        con.create_function(
+            "gaitload_gain", gaitload_gain, ["DOUBLE[]"], "DOUBLE[]", side_effects=False
+        )
