@@ -22,3 +22,55 @@ def run_samples(n: int = 721, interval: int = 5, peak_m: float = 50.0) -> pl.Dat
             "cadence_spm": [170.0 + (i % 7) * 0.37 for i in range(n)],
         }
     )
+
+
+def steady_run(
+    km: float,
+    *,
+    climb_m: float = 0.0,
+    cadence_spm: float | tuple[float, float, float] = 170.0,
+    speed_m_s: float = 3.0,
+    interval_s: int = 10,
+    heart_rate: int | None = 150,
+    gps: bool = True,
+) -> pl.DataFrame:
+    """An even-paced run whose right answers are known by construction.
+
+    Distance is exactly `km` (a whole number of steps of speed x interval). With `climb_m`,
+    the altitude is flat, rises linearly over the second fifth, holds, falls over the fourth
+    fifth and is flat again: smoothing cannot cut its corners, so ascent = descent = climb.
+    A cadence triple gives the first, middle and last third of the moving time.
+    """
+    step_m = speed_m_s * interval_s
+    steps = round(km * 1000 / step_m)
+    fifth = steps / 5
+
+    def altitude(i: int) -> float:
+        if i <= fifth or i >= 4 * fifth:
+            return 1000.0
+        if i <= 2 * fifth:
+            return 1000.0 + climb_m * (i - fifth) / fifth
+        if i <= 3 * fifth:
+            return 1000.0 + climb_m
+        return 1000.0 + climb_m * (4 * fifth - i) / fifth
+
+    def cadence(i: int) -> float:
+        if isinstance(cadence_spm, int | float):
+            return float(cadence_spm)
+        first, middle, last = cadence_spm
+        return first if i <= steps / 3 else last if i > 2 * steps / 3 else middle
+
+    n = steps + 1
+    return pl.DataFrame(
+        {
+            "t_s": [i * interval_s for i in range(n)],
+            "lat": [39.74 + i * step_m / 111_195 for i in range(n)] if gps else [None] * n,
+            "lon": [-104.99] * n if gps else [None] * n,
+            "altitude_m": [altitude(i) for i in range(n)],
+            "distance_m": [i * step_m for i in range(n)],
+            "speed_m_s": [speed_m_s] * n,
+            "heart_rate": [heart_rate] * n,
+            "cadence_spm": [cadence(i) for i in range(n)],
+        },
+        schema_overrides={"lat": pl.Float64, "lon": pl.Float64, "heart_rate": pl.Int64},
+    )

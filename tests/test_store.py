@@ -117,8 +117,16 @@ def test_migrations_apply_once_and_views_exist(settings):
             ).fetchall()
         }
     assert {"activities", "samples", "laps", "athletes", "gear", "ingest_log"} <= views
-    assert {"activity_metrics", "daily_load", "weekly_load", "load_signals", "surface_mix",
-            "surface_variety", "cadence_baseline", "gear_usage"} <= views
+    assert {
+        "activity_metrics",
+        "daily_load",
+        "weekly_load",
+        "load_signals",
+        "surface_mix",
+        "surface_variety",
+        "cadence_baseline",
+        "gear_usage",
+    } <= views
 
 
 def test_reading_a_database_that_does_not_exist_says_so(tmp_path):

@@ -48,7 +48,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> RefreshRep
         con.execute(sqlfiles.load(SQL, "features.sql"), params)
         for name in ("activity_metrics.sql", "cadence_pace.sql", "grades.sql"):
             con.execute(sqlfiles.load(SQL, name))
-        (count,) = con.execute("SELECT count(*) FROM metric_todo").fetchone()
+        ((count,),) = con.execute("SELECT count(*) FROM metric_todo").fetchall()
         con.execute("DROP TABLE metric_features")
         con.execute("DROP TABLE metric_todo")
         con.execute("COMMIT")

@@ -5,6 +5,7 @@ CREATE OR REPLACE VIEW activity_metrics AS
 SELECT
     a.activity_id,
     a.athlete,
+    a.start_time_utc,
     a.start_time_local,
     a.start_time_local::DATE AS local_date,
     a.sport,
@@ -138,7 +139,9 @@ SELECT athlete, day, runs, distance_m, longest_run_m, effort_km,
         / nullif(max(longest_run_m) OVER prev30, 0) * 100 END AS long_run_spike_pct,
     avg(effort_km) OVER w7 AS acute_load,
     avg(effort_km) OVER w28 AS chronic_load,
-    avg(effort_km) OVER w7 / nullif(avg(effort_km) OVER w28, 0) AS acwr,
+    -- a chronic load needs 28 days of history behind it
+    CASE WHEN count(*) OVER w28 = 28
+         THEN avg(effort_km) OVER w7 / nullif(avg(effort_km) OVER w28, 0) END AS acwr,
     -- EWMA (Williams 2017): lambda = 2 / (N + 1), over the last 200 days
     list_reduce(list(effort_km) OVER w200, lambda acc, x: acc * (1 - 2 / 8) + x * (2 / 8))
         AS ewma_acute,

@@ -37,19 +37,20 @@ def ensure_athlete(
 
     A changed heart-rate setting makes the stored TRIMP stale: those rows are recomputed.
     """
-    row = con.execute(
+    rows = con.execute(
         "SELECT athlete_id, hr_rest, hr_max FROM core.athletes WHERE name = ?", [athlete.name]
-    ).fetchone()
-    if row is None:
-        return _execute(
+    ).fetchall()
+    if not rows:
+        ((athlete_id, timezone),) = _execute(
             con,
             "athlete_insert.sql",
             name=athlete.name,
             timezone=athlete.timezone or default_timezone,
             hr_rest=athlete.hr_rest,
             hr_max=athlete.hr_max,
-        ).fetchone()
-    athlete_id, hr_rest, hr_max = row
+        ).fetchall()
+        return athlete_id, timezone
+    ((athlete_id, hr_rest, hr_max),) = rows
     _execute(
         con,
         "athlete_update.sql",
@@ -60,18 +61,18 @@ def ensure_athlete(
     )
     if (athlete.hr_rest or hr_rest, athlete.hr_max or hr_max) != (hr_rest, hr_max):
         _execute(con, "stale_trimp.sql", athlete_id=athlete_id)
-    (timezone,) = con.execute(
+    ((timezone,),) = con.execute(
         "SELECT timezone FROM core.athletes WHERE athlete_id = ?", [athlete_id]
-    ).fetchone()
+    ).fetchall()
     return athlete_id, timezone
 
 
 def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | None] | None:
     """(status, first file name) of a file already decided on, by content."""
-    row = con.execute(
+    rows = con.execute(
         "SELECT status, file_name FROM core.source_files WHERE sha256 = ?", [sha256]
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+    ).fetchall()
+    return rows[0] if rows else None
 
 
 def save(
@@ -140,7 +141,7 @@ def _save_activity(
     athlete_id: int,
     outcome: FileOutcome,
 ) -> None:
-    same = con.execute(
+    (same,) = con.execute(
         sqlfiles.load(SQL, "same_activity.sql"),
         {
             "athlete_id": athlete_id,
@@ -148,7 +149,7 @@ def _save_activity(
             "start_time_utc": activity.start_time_utc,
             "file_sha256": parsed.sha256,
         },
-    ).fetchone()
+    ).fetchall() or [None]
     if same:
         existing_id, existing_partial, existing_samples, existing_file = same
         if not _fuller(activity, existing_partial, existing_samples):
@@ -173,7 +174,7 @@ def _insert(
     con: duckdb.DuckDBPyConnection, parsed: ParsedFile, a: Activity, athlete_id: int
 ) -> int:
     columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in ("samples", "laps")}
-    (activity_id,) = _execute(
+    ((activity_id,),) = _execute(
         con,
         "insert_activity.sql",
         **columns,
@@ -181,7 +182,7 @@ def _insert(
         source_file=parsed.path.name,
         file_sha256=parsed.sha256,
         samples=a.samples.height,
-    ).fetchone()
+    ).fetchall()
     con.register("new_laps", a.laps)
     con.register("new_samples", a.samples)
     try:
