@@ -127,3 +127,53 @@ def test_bad_config_is_one_clear_error(tmp_path, toml, message):
     config.write_text(toml)
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings(env={"GAITLOAD_CONFIG": str(config)})
+
+
+QUERIES = sorted((Path(__file__).resolve().parents[1] / "docs" / "queries").glob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    result = run("demo", "--end", "2026-11-20", env={"GAITLOAD_DATA_DIR": str(root)})
+    assert result.exit_code == 0, result.output
+    run(
+        "--db",
+        str(root / "demo.duckdb"),
+        "shoe",
+        "add",
+        "Pegasus",
+        "--athlete",
+        "demo",
+        "--from",
+        "2026-09-01",
+    )
+    return root / "demo.duckdb"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
+def test_documented_queries_run_and_answer_on_the_demo(demo_db, query):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        rows = con.execute(query.read_text()).fetchall()
+    if query.name != "weekly_distance_and_ramp.sql":  # "this year" depends on today
+        assert rows, f"{query.name} found nothing in the demo's history"
+
+
+def test_every_documented_query_is_listed_in_the_schema_doc():
+    text = (README.parent / "docs" / "schema.md").read_text()
+    assert len(QUERIES) >= 5
+    for query in QUERIES:
+        assert query.name in text
+
+
+def test_shoe_distance_counts_runs_from_its_first_day(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        ((runs, km),) = con.execute(
+            "SELECT runs, distance_m / 1000 FROM gear_usage WHERE name = 'Pegasus'"
+        ).fetchall()
+        ((expected_runs, expected_km),) = con.execute(
+            "SELECT count(*), sum(distance_m) / 1000 FROM activities WHERE sport = 'running' "
+            "AND start_time_local >= '2026-09-01'"
+        ).fetchall()
+    assert (runs, km) == (expected_runs, pytest.approx(expected_km))
+    assert runs > 30

@@ -15,6 +15,7 @@ from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError
 from gaitload.ingest import ImportReport
+from gaitload.queries import latest_signals
 
 console = Console(stderr=False)
 err = Console(stderr=True)
@@ -96,6 +97,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     report = _run_import(settings, [out_dir], demo.DEMO_ATHLETE, None, quiet=False)
     render_report(report, settings)
     render_weeks(demo.weekly_summary(settings), today=end_day)
+    render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
     console.print(f"\nExplore it: gaitload --db {settings.db_path} activities")
 
 
@@ -109,6 +111,55 @@ def activities_cmd(ctx: click.Context, athlete: str | None, limit: int) -> None:
 
     rows, columns = recent_activities(_settings(ctx), athlete=athlete, limit=limit)
     table = Table(*columns, title="Activities")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+@cli.command("refresh")
+@click.option("--full", is_flag=True, help="Recompute every activity, not only new ones.")
+@click.pass_context
+def refresh_cmd(ctx: click.Context, full: bool) -> None:
+    """Bring the stored metrics up to date (imports do this by themselves)."""
+    from gaitload.metrics import refresh_database
+
+    report = refresh_database(_settings(ctx), full=full)
+    console.print(f"Metrics computed for {report.activities} activities in {report.seconds:.1f} s.")
+
+
+@cli.group("shoe")
+def shoe_group() -> None:
+    """Shoes: which pair you run in, so distance per shoe can be counted."""
+
+
+@shoe_group.command("add")
+@click.argument("name")
+@click.option("--athlete", help="Whose shoe (default: the config's default athlete).")
+@click.option(
+    "--from",
+    "in_use_from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="First day (local) of running in it; runs from then on count on it.",
+)
+@click.pass_context
+def shoe_add_cmd(ctx: click.Context, name: str, athlete: str | None, in_use_from) -> None:
+    """Say you run in shoe NAME from a date on (for FIT files, which name no shoe)."""
+    from gaitload.gear import add_shoe
+
+    gear_id = add_shoe(_settings(ctx), name, athlete=athlete, in_use_from=in_use_from.date())
+    console.print(f"Shoe {name!r} ({gear_id}) in use from {in_use_from.date()}.")
+
+
+@shoe_group.command("list")
+@click.option("--athlete", help="Only this athlete.")
+@click.pass_context
+def shoe_list_cmd(ctx: click.Context, athlete: str | None) -> None:
+    """Every shoe with its runs and distance."""
+    from gaitload.gear import shoes
+
+    rows, columns = shoes(_settings(ctx), athlete)
+    table = Table(*columns, title="Shoes")
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
@@ -161,21 +212,45 @@ def render_report(report: ImportReport, settings: Settings) -> None:
 
 def render_weeks(rows: list[tuple], today: date) -> None:
     table = Table(
-        "week (local Monday)", "runs", "km", "longest km", "vs previous", title="Running by week"
+        "week (local Monday)",
+        "runs",
+        "km",
+        "longest km",
+        "rest days",
+        "vs previous",
+        title="Running by week",
     )
-    previous = None
-    for week, runs, km, longest in rows:
-        change = f"{(km - previous) / previous:+.0%}" if previous else ""
+    for week, runs, km, longest, rest_days, change in rows:
         so_far = (today - week).days < 6
         table.add_row(
             f"{week}{' (so far)' if so_far else ''}",
             str(runs),
             f"{km:.1f}",
-            f"{longest:.1f}",
-            "" if so_far else change,
+            f"{longest or 0:.1f}",
+            str(rest_days),
+            "" if so_far or change is None else f"{change:+.0f}%",
         )
-        previous = km
     console.print(table)
+
+
+def render_signals(s: dict | None) -> None:
+    if not s:
+        return
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:+.0f}%"
+
+    lines = [
+        f"last 7 days {s['km_7d']:.1f} km vs {s['km_prev_7d']:.1f} km before "
+        f"({pct(s['ramp_7d_pct'])})",
+        f"longest run of the week vs the 30 days before it: {pct(s['spike_7d_pct'])}",
+        f"{s['consecutive_run_days']} running days in a row, "
+        f"{s['rest_days_14d']} rest days in the last 14",
+        f"ACWR {s['acwr'] or 0:.2f}, monotony {s['monotony_7d'] or 0:.1f}, "
+        f"7-day descent {s['descent_ratio'] or 0:.1f}x its 28-day weekly average",
+        f"surface: {s['top_surface_28d']} {s['top_share_28d'] or 0:.0%} of the last 28 days",
+    ]
+    console.print(f"\n[bold]Load on {s['day']}[/bold]\n  " + "\n  ".join(lines))
 
 
 def main() -> None:

@@ -25,3 +25,10 @@ def weekly_running(settings: Settings, athlete: str) -> list[tuple]:
         return con.execute(
             sqlfiles.load(SQL, "weekly_running.sql"), {"athlete": athlete}
         ).fetchall()
+
+
+def latest_signals(settings: Settings, athlete: str) -> dict | None:
+    with db.opened(settings.db_path, read_only=True) as con:
+        cursor = con.execute(sqlfiles.load(SQL, "latest_signals.sql"), {"athlete": athlete})
+        rows = cursor.fetchall()
+        return dict(zip([d[0] for d in cursor.description], rows[0], strict=True)) if rows else None

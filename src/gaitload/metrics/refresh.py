@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import duckdb
 
 from gaitload import sqlfiles, streams
+from gaitload.config import Settings
+from gaitload.store import db
 
 SQL = "gaitload.metrics.sql"
 DEFAULT_HR_REST = 60.0
@@ -56,6 +58,11 @@ def refresh(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> RefreshRep
         con.execute("ROLLBACK")
         raise
     return RefreshReport(activities=count, seconds=time.perf_counter() - started)
+
+
+def refresh_database(settings: Settings, *, full: bool = False) -> RefreshReport:
+    with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
+        return refresh(con, full=full)
 
 
 def _register_gain(con: duckdb.DuckDBPyConnection) -> None:

@@ -47,7 +47,11 @@ SELECT
          WHEN a.distance_m > 0
               THEN a.distance_m / 1000 + coalesce(m.ascent_m, a.ascent_m, 0) / 100
          ELSE coalesce(a.moving_time_s, a.elapsed_time_s, 0) / 360 END AS effort_km,
-    a.gear_id,
+    coalesce(a.gear_id, (
+        SELECT g.gear_id FROM core.gear g JOIN core.athletes t USING (athlete_id)
+        WHERE t.name = a.athlete AND g.in_use_from <= a.start_time_local::DATE
+          AND a.sport = 'running' AND g.kind = 'shoe'
+        ORDER BY g.in_use_from DESC LIMIT 1)) AS gear_id,
     a.partial
 FROM activities a
 LEFT JOIN core.activity_metrics m USING (activity_id);

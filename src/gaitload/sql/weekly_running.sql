@@ -1,9 +1,5 @@
 -- Running per local calendar week (Monday start), for the import summary.
-SELECT date_trunc('week', start_time_local)::DATE AS week,
-       count(*) AS runs,
-       sum(distance_m) / 1000 AS km,
-       max(distance_m) / 1000 AS longest_km
-FROM activities
-WHERE sport = 'running' AND athlete = $athlete
-GROUP BY ALL
-ORDER BY week
+SELECT week_start, runs, km, longest_run_m / 1000 AS longest_km, rest_days, km_change_pct
+FROM weekly_load
+WHERE athlete = $athlete
+ORDER BY week_start

@@ -1,6 +1,6 @@
 -- The stable views users query (documented in docs/schema.md). Recreated on every open.
 CREATE OR REPLACE VIEW athletes AS
-SELECT athlete_id, name AS athlete, timezone, created_at FROM core.athletes;
+SELECT athlete_id, name AS athlete, timezone, hr_rest, hr_max, created_at FROM core.athletes;
 
 CREATE OR REPLACE VIEW activities AS
 SELECT
@@ -44,7 +44,8 @@ SELECT s.*, s.ts + to_minutes(a.utc_offset_min) AS ts_local
 FROM core.samples s JOIN core.activities a USING (activity_id);
 
 CREATE OR REPLACE VIEW gear AS
-SELECT g.gear_id, t.name AS athlete, g.kind, g.name, g.source_distance_m, g.retired
+SELECT g.gear_id, t.name AS athlete, g.kind, g.name, g.source_distance_m, g.retired,
+       g.in_use_from
 FROM core.gear g JOIN core.athletes t USING (athlete_id);
 
 CREATE OR REPLACE VIEW ingest_log AS

@@ -38,3 +38,7 @@ CREATE TABLE core.activity_grades (
     distance_m  DOUBLE NOT NULL,
     PRIMARY KEY (activity_id, grade_bin)
 );
+
+-- A shoe the user says they run in from a date on: runs without gear of their own (FIT
+-- files carry none) are counted on the shoe in use that day.
+ALTER TABLE core.gear ADD COLUMN in_use_from DATE;
