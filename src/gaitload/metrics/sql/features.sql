@@ -22,12 +22,11 @@ timed AS (
         ) AS altitude_smooth_m
     FROM raw
 ),
-graded AS (
+ends AS (
     SELECT *,
-        last_value(distance_m IGNORE NULLS) OVER g
-            - first_value(distance_m IGNORE NULLS) OVER g AS run_m,
-        last_value(altitude_smooth_m IGNORE NULLS) OVER g
-            - first_value(altitude_smooth_m IGNORE NULLS) OVER g AS rise_m,
+        -- one window for both ends of the +-15 s span: distance and altitude together
+        first_value({'d': distance_m, 'a': altitude_smooth_m}) OVER g AS span_start,
+        last_value({'d': distance_m, 'a': altitude_smooth_m}) OVER g AS span_end,
         greatest(distance_m - lag(distance_m) OVER w, 0) AS d_dist,
         dt > 0 AND coalesce(speed_m_s, 1.0) > $moving_speed AS moving
     FROM timed
@@ -35,6 +34,12 @@ graded AS (
         g AS (PARTITION BY activity_id ORDER BY ts
               RANGE BETWEEN INTERVAL 15 SECONDS PRECEDING AND INTERVAL 15 SECONDS FOLLOWING),
         w AS (PARTITION BY activity_id ORDER BY ts)
+),
+graded AS (
+    SELECT * EXCLUDE (span_start, span_end),
+        span_end.d - span_start.d AS run_m,
+        span_end.a - span_start.a AS rise_m
+    FROM ends
 )
 SELECT *,
     -- grade over the same 31 s; under 10 m of travel (standing, treadmill) has no grade
