@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,7 +26,24 @@ err = Console(stderr=True)
 STATUS_ORDER = ("imported", "partial", "duplicate", "skipped", "rejected")
 
 
-@click.group()
+class GaitloadGroup(click.Group):
+    """Library errors become one line that says what to do; --debug shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GaitloadError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise GaitloadFailure(str(exc)) from exc
+
+
+class GaitloadFailure(click.ClickException):
+    def show(self, file=None) -> None:
+        err.print(f"[red]error:[/red] {self.message}", highlight=False)
+
+
+@click.group(cls=GaitloadGroup)
 @click.version_option(__version__, prog_name="gaitload")
 @click.option(
     "--db",
@@ -114,6 +134,95 @@ def activities_cmd(ctx: click.Context, athlete: str | None, limit: int) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
+
+
+@cli.command("sql")
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a .sql file (e.g. docs/queries/*.sql).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to a file instead of the terminal.",
+)
+@click.pass_context
+def sql_cmd(
+    ctx: click.Context, query: str | None, query_file: Path | None, fmt: str, output: Path | None
+) -> None:
+    """Ask the database anything, read-only: writes are refused and change nothing."""
+    from gaitload.adhoc import run_query
+
+    if bool(query) == bool(query_file):
+        raise click.UsageError("give a QUERY or --file, one of them")
+    text = query_file.read_text(encoding="utf-8") if query_file else query
+    result = run_query(_settings(ctx), text)
+    if result.note:
+        err.print(f"note: {result.note}", highlight=False)
+    rendered = render_rows(result.columns, result.rows, fmt)
+    if output:
+        with output.open("w", encoding="utf-8") as out:
+            if isinstance(rendered, str):
+                out.write(rendered)
+            else:
+                Console(file=out, width=200).print(rendered)
+        err.print(f"{len(result.rows)} rows written to {output}")
+    elif isinstance(rendered, str):
+        click.echo(rendered, nl=False)
+    else:
+        console.print(rendered)
+
+
+@cli.command("export")
+@click.option(
+    "--parquet",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the Parquet files (one sub-folder per view).",
+)
+@click.pass_context
+def export_cmd(ctx: click.Context, out_dir: Path) -> None:
+    """Write the documented views as Parquet, partitioned by athlete and year."""
+    from gaitload.adhoc import export_parquet
+
+    for view, rows in export_parquet(_settings(ctx), out_dir):
+        console.print(f"{view:24} {rows:>10,} rows")
+    console.print(f"Parquet files in {out_dir}: read them with polars, pandas or DuckDB.")
+
+
+def render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str | Table:
+    if fmt == "json":
+        return (
+            json.dumps(
+                [dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2
+            )
+            + "\n"
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        out = csv.writer(buffer)
+        out.writerow(columns)
+        out.writerows(rows)
+        return buffer.getvalue()
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*("" if v is None else _cell(v) for v in row))
+    return table
+
+
+def _cell(value: object) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 @cli.command("refresh")
@@ -254,16 +363,4 @@ def render_signals(s: dict | None) -> None:
 
 
 def main() -> None:
-    try:
-        cli(standalone_mode=False)
-    except click.exceptions.Abort:
-        err.print("Aborted.")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except GaitloadError as exc:
-        if "--debug" in sys.argv:
-            raise
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(1)
+    cli()

@@ -8,6 +8,7 @@ from datetime import date
 from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.store import db, writer
+from gaitload.store.reading import reading
 
 SQL = "gaitload.sql"
 
@@ -26,6 +27,6 @@ def add_shoe(settings: Settings, name: str, *, athlete: str | None, in_use_from:
 
 
 def shoes(settings: Settings, athlete: str | None = None) -> tuple[list[tuple], list[str]]:
-    with db.opened(settings.db_path, read_only=True) as con:
-        cursor = con.execute(sqlfiles.load(SQL, "shoes.sql"), {"athlete": athlete})
+    with reading(settings.db_path) as r:
+        cursor = r.con.execute(sqlfiles.load(SQL, "shoes.sql"), {"athlete": athlete})
         return cursor.fetchall(), [d[0] for d in cursor.description]

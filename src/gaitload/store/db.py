@@ -1,8 +1,8 @@
 """Opening the DuckDB file: versioned migrations, the stable views, and the one-writer rule.
 
 DuckDB lets one process write a file; any other process that tries to open it then fails
-at connect. Writers wait with a bounded retry and then name the holder; readers open
-read-only and briefly.
+at connect. Writers wait with a bounded retry and then name the holder; readers go through
+`store.reading`, which never makes a writer wait longer than one query.
 """
 
 from __future__ import annotations
@@ -55,11 +55,16 @@ def connect(
 
 @contextmanager
 def opened(path: Path, *, read_only: bool = False, wait_s: float = 30.0) -> Iterator:
+    """A connection for one session; a write session ends by publishing the readers' snapshot."""
     con = connect(path, read_only=read_only, wait_s=wait_s)
     try:
         yield con
     finally:
         con.close()
+    if not read_only:
+        from gaitload.store.reading import publish_snapshot
+
+        publish_snapshot(path)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

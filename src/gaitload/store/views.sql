@@ -36,12 +36,14 @@ FROM core.activities a
 JOIN core.athletes t USING (athlete_id);
 
 CREATE OR REPLACE VIEW laps AS
-SELECT l.*, l.start_time_utc + to_minutes(a.utc_offset_min) AS start_time_local
-FROM core.laps l JOIN core.activities a USING (activity_id);
+SELECT l.*, l.start_time_utc + to_minutes(a.utc_offset_min) AS start_time_local,
+       t.name AS athlete
+FROM core.laps l JOIN core.activities a USING (activity_id) JOIN core.athletes t USING (athlete_id);
 
 CREATE OR REPLACE VIEW samples AS
-SELECT s.*, s.ts + to_minutes(a.utc_offset_min) AS ts_local
-FROM core.samples s JOIN core.activities a USING (activity_id);
+SELECT s.*, s.ts + to_minutes(a.utc_offset_min) AS ts_local, t.name AS athlete
+FROM core.samples s JOIN core.activities a USING (activity_id)
+JOIN core.athletes t USING (athlete_id);
 
 CREATE OR REPLACE VIEW gear AS
 SELECT g.gear_id, t.name AS athlete, g.kind, g.name, g.source_distance_m, g.retired,

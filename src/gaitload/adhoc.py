@@ -1,0 +1,83 @@
+"""`gaitload sql`: any read-only question, answered without getting in the writer's way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from gaitload.config import Settings
+from gaitload.errors import GaitloadError
+from gaitload.store.reading import reading
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+    source: str
+    note: str | None = None
+
+
+class WriteRefused(GaitloadError):
+    """A statement that would change the database, sent to the read-only SQL command."""
+
+
+def run_query(settings: Settings, query: str) -> QueryResult:
+    """Run one or more statements read-only; the last one's rows are the answer."""
+    with reading(settings.db_path) as r:
+        try:
+            cursor = r.con.execute(query)
+            rows = cursor.fetchall() if cursor.description else []
+            columns = [d[0] for d in cursor.description or []]
+        except duckdb.Error as exc:
+            message = str(exc).splitlines()[0]
+            if "read-only" in message or "read only" in message:
+                raise WriteRefused(
+                    f"gaitload sql only reads: nothing was changed ({message})"
+                ) from exc
+            raise GaitloadError(f"query failed: {message}") from exc
+        return QueryResult(columns, rows, r.source, r.note)
+
+
+def export_parquet(settings: Settings, out_dir: Path) -> list[tuple[str, int]]:
+    """Write the documented views as Parquet, partitioned by athlete and year."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with reading(settings.db_path) as r:
+        for view, date_column in EXPORTED_VIEWS.items():
+            select = f"SELECT * FROM {view}"
+            if date_column:
+                select = f"SELECT *, year({date_column}) AS year FROM {view}"
+                partition = "PARTITION_BY (athlete, year), "
+            else:
+                partition = "PARTITION_BY (athlete), "
+            target = str(out_dir / view).replace("'", "''")
+            r.con.execute(
+                f"COPY ({select}) TO '{target}' "
+                f"(FORMAT parquet, {partition}OVERWRITE_OR_IGNORE true)"
+            ).fetchall()
+            ((count,),) = r.con.execute(f"SELECT count(*) FROM {view}").fetchall()
+            written.append((view, count))
+    return written
+
+
+EXPORTED_VIEWS = {
+    "athletes": None,
+    "activities": "start_time_local",
+    "laps": "start_time_local",
+    "samples": "ts_local",
+    "gear": None,
+    "activity_metrics": "local_date",
+    "activity_grades": None,
+    "activity_cadence_pace": None,
+    "daily_load": "day",
+    "weekly_load": "week_start",
+    "load_signals": "day",
+    "surface_mix": "day",
+    "surface_variety": "day",
+    "cadence_baseline": "local_date",
+    "gear_usage": None,
+}
+"""View -> the local date column it is partitioned by (None: by athlete only)."""
