@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -178,3 +179,16 @@ def test_a_busy_reader_never_blocks_the_writer_longer_than_a_query(demo):
     finally:
         out, _ = reader.communicate(timeout=60)
     assert int(out) > 5  # it kept reading throughout (live or snapshot)
+
+
+def test_the_analysis_notebook_runs_against_the_snapshot(demo):
+    settings, _ = demo
+    notebook = Path(__file__).resolve().parents[1] / "dashboards" / "analysis.py"
+    result = subprocess.run(
+        [sys.executable, str(notebook)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GAITLOAD_DB": str(settings.db_path)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr

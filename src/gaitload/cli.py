@@ -225,6 +225,18 @@ def _cell(value: object) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
+@cli.command("dashboard")
+@click.option("--port", type=int, default=2718, show_default=True)
+@click.pass_context
+def dashboard_cmd(ctx: click.Context, port: int) -> None:
+    """Serve the dashboard on http://127.0.0.1:PORT (offline; Ctrl-C stops it)."""
+    from gaitload.dashboard import serve
+
+    settings = _settings(ctx)
+    console.print(f"Dashboard for {settings.db_path} on http://127.0.0.1:{port}")
+    sys.exit(serve(settings, port))
+
+
 @cli.command("refresh")
 @click.option("--full", is_flag=True, help="Recompute every activity, not only new ones.")
 @click.pass_context

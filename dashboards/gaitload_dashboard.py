@@ -1,0 +1,214 @@
+"""gaitload dashboard: the weeks behind an alert, at a glance. Run with `gaitload dashboard`.
+
+A marimo app: every chart reads the database through gaitload's short read-only
+connections (or the snapshot while the nightly run writes), and everything it needs is
+served from 127.0.0.1: no CDN, no fonts from elsewhere.
+"""
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="gaitload")
+
+
+@app.cell
+def _():
+    import altair as alt
+    import marimo as mo
+    import polars as pl
+
+    from gaitload.config import load_settings
+    from gaitload.dashboard_data import frame
+
+    settings = load_settings()
+
+    def svg(chart):
+        """SVG, not canvas: every mark carries an aria-label, readable and testable."""
+        return chart.properties(usermeta={"embedOptions": {"renderer": "svg", "actions": False}})
+
+    return alt, frame, mo, pl, settings, svg
+
+
+@app.cell
+def _(frame, mo, settings):
+    athletes = frame(settings, "athletes")["athlete"].to_list()
+    picker = mo.ui.dropdown(athletes, value=athletes[0] if athletes else None, label="Athlete")
+    span = mo.ui.slider(8, 104, value=16, step=4, label="Weeks shown")
+    mo.vstack(
+        [
+            mo.md("# gaitload — running load"),
+            mo.hstack([picker, span], wrap=True, justify="start")
+            if athletes
+            else mo.md("No data yet: run `gaitload import PATH` or `gaitload demo`."),
+        ]
+    )
+    return picker, span
+
+
+@app.cell
+def _(frame, picker, settings, span):
+    athlete = picker.value
+    weeks_n = span.value
+    weeks = frame(settings, "weeks", athlete=athlete, weeks=weeks_n)
+    days = frame(settings, "days", athlete=athlete, weeks=weeks_n)
+    cadence = frame(settings, "cadence", athlete=athlete, weeks=weeks_n)
+    surfaces = frame(settings, "surfaces", athlete=athlete, weeks=weeks_n)
+    shoes = frame(settings, "shoes", athlete=athlete)
+    return cadence, days, shoes, surfaces, weeks
+
+
+@app.cell
+def _(alt, mo, svg, weeks):
+    _ramp = alt.condition("datum.ramp_flag", alt.value("#d9480f"), alt.value("#4263eb"))
+    weekly_chart = (
+        alt.Chart(weeks, title="Weekly km (orange: > +10 % and 5+ km more)")
+        .mark_bar(size=14)
+        .encode(
+            x=alt.X("week_start:T", title="week (local Monday)"),
+            y=alt.Y("km:Q", title="km"),
+            color=_ramp,
+            tooltip=[
+                "week_start:T",
+                alt.Tooltip("km:Q", format=".1f"),
+                "runs:Q",
+                "rest_days:Q",
+                alt.Tooltip("km_change_pct:Q", format="+.0f"),
+            ],
+        )
+        .properties(width="container", height=220)
+    )
+    descent_chart = (
+        alt.Chart(weeks, title="Weekly descent (m)")
+        .mark_bar(color="#2b8a3e", size=14)
+        .encode(
+            x=alt.X("week_start:T", title="week"),
+            y=alt.Y("descent_m:Q", title="m"),
+            tooltip=["week_start:T", alt.Tooltip("descent_m:Q", format=".0f")],
+        )
+        .properties(width="container", height=160)
+    )
+    mo.vstack([mo.md("## Volume"), svg(weekly_chart), svg(descent_chart)])
+    return
+
+
+@app.cell
+def _(alt, days, mo, pl, svg):
+    _band = (
+        alt.Chart(pl.DataFrame({"low": [0.8], "high": [1.3]}))
+        .mark_rect(opacity=0.12, color="#2b8a3e")
+        .encode(y="low:Q", y2="high:Q")
+    )
+    _high = (
+        alt.Chart(pl.DataFrame({"y": [1.5]}))
+        .mark_rule(color="#c92a2a", strokeDash=[4, 4])
+        .encode(y="y:Q")
+    )
+    _lines = (
+        alt.Chart(days)
+        .transform_fold(["acwr", "acwr_ewma"], as_=["kind", "ratio"])
+        .mark_line()
+        .encode(
+            x=alt.X("day:T", title="day"),
+            y=alt.Y("ratio:Q", title="acute : chronic"),
+            color=alt.Color("kind:N", title=None),
+        )
+    )
+    acwr_chart = alt.layer(_band, _high, _lines).properties(
+        width="container",
+        height=200,
+        title="ACWR (band 0.8-1.3, dashed 1.5): context only, never an alert by itself",
+    )
+    _runs = (
+        alt.Chart(days)
+        .transform_filter("datum.longest_km > 0")
+        .mark_circle(size=40)
+        .encode(
+            x="day:T",
+            y=alt.Y("longest_km:Q", title="km"),
+            color=alt.condition(
+                "datum.long_run_spike_pct > 10", alt.value("#d9480f"), alt.value("#4263eb")
+            ),
+            tooltip=[
+                "day:T",
+                alt.Tooltip("longest_km:Q", format=".1f"),
+                alt.Tooltip("long_run_spike_pct:Q", format="+.0f"),
+            ],
+        )
+    )
+    _prev = alt.Chart(days).mark_line(color="#868e96").encode(x="day:T", y="longest_prev_30d_km:Q")
+    spike_chart = alt.layer(_prev, _runs).properties(
+        width="container",
+        height=200,
+        title="Longest run of the day vs the longest of the 30 days before (grey)",
+    )
+    mo.vstack([mo.md("## Load ramp"), svg(acwr_chart), svg(spike_chart)])
+    return
+
+
+@app.cell
+def _(alt, cadence, mo, pl, shoes, surfaces, svg):
+    _points = (
+        alt.Chart(cadence)
+        .mark_circle(size=40)
+        .encode(
+            x=alt.X("local_date:T", title="run"),
+            y=alt.Y("cadence_spm:Q", title="steps/min", scale=alt.Scale(zero=False)),
+            tooltip=[
+                "local_date:T",
+                alt.Tooltip("cadence_spm:Q", format=".0f"),
+                alt.Tooltip("deviation_pct:Q", format="+.1f"),
+            ],
+        )
+    )
+    _base = (
+        alt.Chart(cadence).mark_line(color="#868e96").encode(x="local_date:T", y="baseline_spm:Q")
+    )
+    cadence_chart = alt.layer(_base, _points).properties(
+        width="container", height=200, title="Cadence per run vs its 8-week baseline (grey)"
+    )
+    surface_chart = (
+        alt.Chart(surfaces, title="Surface mix per week (km)")
+        .mark_bar(size=14)
+        .encode(
+            x=alt.X("week_start:T", title="week"),
+            y=alt.Y("km:Q", stack=True),
+            color=alt.Color("surface:N"),
+            tooltip=["week_start:T", "surface:N", alt.Tooltip("km:Q", format=".1f")],
+        )
+        .properties(width="container", height=180)
+    )
+    _bars = (
+        alt.Chart(shoes)
+        .mark_bar(color="#5f3dc4")
+        .encode(
+            y=alt.Y("name:N", title=None),
+            x=alt.X("km:Q", title="km"),
+            tooltip=["name:N", alt.Tooltip("km:Q", format=".0f"), "runs:Q"],
+        )
+    )
+    _limits = (
+        alt.Chart(pl.DataFrame({"km": [480, 800], "what": ["info", "warn"]}))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(
+            x="km:Q",
+            color=alt.Color("what:N", scale=alt.Scale(range=["#f08c00", "#c92a2a"]), legend=None),
+        )
+    )
+    shoe_chart = alt.layer(_bars, _limits).properties(
+        width="container",
+        height=max(60, 30 * len(shoes)),
+        title="Shoe mileage (480 and 800 km marked)",
+    )
+    mo.vstack(
+        [
+            mo.md("## Form and kit"),
+            svg(cadence_chart),
+            svg(surface_chart),
+            svg(shoe_chart) if len(shoes) else mo.md("_No shoes yet: `gaitload shoe add`._"),
+        ]
+    )
+    return
+
+
+if __name__ == "__main__":
+    app.run()

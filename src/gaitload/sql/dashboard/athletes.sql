@@ -1,0 +1,1 @@
+SELECT athlete FROM athletes ORDER BY athlete

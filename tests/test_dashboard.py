@@ -1,0 +1,154 @@
+"""The dashboard in a real headless Chromium: it draws the demo's data, offline, on a phone too."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gaitload.config import AthleteSettings
+from gaitload.demo.athlete import write_demo_athlete
+from gaitload.ingest import import_paths
+from tests.conftest import make_settings
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dash")
+    settings = make_settings(
+        root, default_athlete="demo", athletes={"demo": AthleteSettings("demo", "America/Denver")}
+    )
+    files = write_demo_athlete(root / "fit", end=date(2026, 11, 20), weeks=16)
+    import_paths(settings, files)
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        ((ramp_week, ramp_km, ramp_pct),) = con.execute(
+            "SELECT week_start, km, km_change_pct FROM weekly_load "
+            "ORDER BY km_change_pct DESC NULLS LAST LIMIT 1"
+        ).fetchall()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gaitload",
+            "--db",
+            str(settings.db_path),
+            "dashboard",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the dashboard did not start")
+            time.sleep(0.3)
+    yield url, ramp_week, ramp_km, ramp_pct
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url: str, width: int, height: int):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="domcontentloaded")
+    return page, requests, errors
+
+
+def ramp_label(week: date) -> str:
+    return f"week (local Monday): {week:%b} {week.day:02}, {week.year}; km: "
+
+
+def test_dashboard_draws_the_demos_planted_ramp_offline(dashboard, browser, tmp_path):
+    url, ramp_week, ramp_km, ramp_pct = dashboard
+    page, requests, errors = open_page(browser, url, 1200, 2400)
+    # the planted ramp's first week, drawn as a bar labelled with its own numbers
+    ramp_bar = page.locator(f"svg [aria-label*='{ramp_label(ramp_week)}']")
+    ramp_bar.first.wait_for(timeout=90_000)
+    label = ramp_bar.first.get_attribute("aria-label")
+    assert f"km: {ramp_km:.2f}".rstrip("0") in label
+    assert f"km_change_pct: +{ramp_pct:.0f}" in label and ramp_pct > 30
+    page.locator("svg [aria-label*='acwr']").first.wait_for(timeout=30_000)
+    charts = page.locator("svg.marks")
+    deadline = time.monotonic() + 30
+    while charts.count() < 6 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert charts.count() >= 6  # volume, descent, ACWR, long runs, cadence, surfaces
+    # cadence points carry the demo's real per-run values (it drops during the ramp)
+    cadence = page.locator("svg [aria-label^='run: ']")
+    assert cadence.count() > 50
+    time.sleep(1)
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000  # a drawn page, not a blank one
+    if os.environ.get("GAITLOAD_UPDATE_SCREENSHOT"):
+        shutil.copy(shot, SCREENSHOT)  # the README's picture
+    assert errors == []
+    hosts = {r.split("/")[2] for r in requests}
+    assert hosts == {url.split("/")[2]}, f"requests left 127.0.0.1: {hosts}"
+    page.close()
+
+
+def test_dashboard_fits_a_phone(dashboard, browser):
+    url, ramp_week, *_ = dashboard
+    page, _, errors = open_page(browser, url, 390, 844)
+    page.locator(f"svg [aria-label*='{ramp_label(ramp_week)}']").first.wait_for(timeout=90_000)
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport  # no sideways scrolling
+    assert errors == []
+    page.close()
