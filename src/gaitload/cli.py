@@ -237,6 +237,37 @@ def dashboard_cmd(ctx: click.Context, port: int) -> None:
     sys.exit(serve(settings, port))
 
 
+@cli.command("nightly")
+@click.pass_context
+def nightly_cmd(ctx: click.Context) -> None:
+    """Run the nightly flow once, now (for cron or a systemd timer)."""
+    from pipelines.nightly import nightly
+
+    state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
+    console.print(state.message or state.name)
+    sys.exit(0 if state.is_completed() else 1)
+
+
+@cli.command("schedule")
+@click.pass_context
+def schedule_cmd(ctx: click.Context) -> None:
+    """Serve the nightly flow on a Prefect schedule (03:00 local by default) until Ctrl-C."""
+    from pipelines.schedule import nightly_cron, serve
+
+    settings = _settings(ctx)
+    cron = nightly_cron(settings)
+    console.print(f"Nightly at {settings.nightly_at} {cron.timezone} (cron '{cron.cron}').")
+    serve(settings)
+
+
+def _db_arg(ctx: click.Context) -> str | None:
+    return str(ctx.obj["db"]) if ctx.obj["db"] else None
+
+
+def _config_arg(ctx: click.Context) -> str | None:
+    return str(ctx.obj["config"]) if ctx.obj["config"] else None
+
+
 @cli.command("refresh")
 @click.option("--full", is_flag=True, help="Recompute every activity, not only new ones.")
 @click.pass_context

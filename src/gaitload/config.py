@@ -28,6 +28,8 @@ class AthleteSettings:
     hr_rest: float | None = None
     hr_max: float | None = None
     """Heart rates for TRIMP; without them gaitload assumes 60 and 190 bpm."""
+    inbox: Path | None = None
+    """A folder a watch-sync tool fills with FIT files; the nightly run imports it."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Settings:
     athletes: Mapping[str, AthleteSettings] = field(default_factory=dict)
     lock_wait_s: float = 30.0
     """How long a writer waits for another process to release the database."""
+    nightly_at: str = "03:00"
+    """Local time of the scheduled nightly run (`gaitload schedule`)."""
 
     def athlete(self, name: str | None) -> AthleteSettings:
         name = name or self.default_athlete
@@ -75,6 +79,7 @@ def load_settings(
             timezone=_zone(body.get("timezone"), f"athletes.{name}"),
             hr_rest=body.get("hr_rest"),
             hr_max=body.get("hr_max"),
+            inbox=Path(body["inbox"]).expanduser() if body.get("inbox") else None,
         )
         for name, body in (doc.get("athletes") or {}).items()
     }
@@ -88,6 +93,7 @@ def load_settings(
         default_timezone=_zone(doc.get("timezone"), "timezone") or _machine_zone(),
         athletes=athletes,
         lock_wait_s=float(env.get("GAITLOAD_LOCK_WAIT") or doc.get("lock_wait_s") or 30.0),
+        nightly_at=str(doc.get("nightly_at") or "03:00"),
     )
 
 

@@ -1,0 +1,149 @@
+"""The nightly flow, run for real under Prefect (a temporary local server), on real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gaitload.demo.athlete import write_demo_athlete
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo_fit(tmp_path_factory) -> list[Path]:
+    return write_demo_athlete(tmp_path_factory.mktemp("fit"), end=date(2026, 11, 20), weeks=6)
+
+
+def write_config(root: Path, athletes: dict[str, Path]) -> Path:
+    config = root / "gaitload.toml"
+    body = [f'db = "{root / "gaitload.duckdb"}"']
+    for name, inbox in athletes.items():
+        body += [f"[athletes.{name}]", 'timezone = "America/Denver"', f'inbox = "{inbox}"']
+    config.write_text("\n".join(body) + "\n")
+    return config
+
+
+def count(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_first_then_quiet_night(prefect_server, tmp_path, demo_fit):
+    from pipelines.nightly import nightly
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in demo_fit:
+        (inbox / path.name).write_bytes(path.read_bytes())
+    config = write_config(tmp_path, {"anna": inbox})
+    first = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    assert first.is_completed() and first.message == "1 of 1 athletes ok"
+    (row,) = first.result()
+    assert row["athlete"] == "anna" and row["imported"] == len(demo_fit)
+    db = tmp_path / "gaitload.duckdb"
+    assert count(db, "SELECT count(*) FROM activities") == [(len(demo_fit),)]
+    quiet = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    (row,) = quiet.result()
+    assert (row["imported"], row["duplicates"]) == (0, len(demo_fit))
+    assert count(db, "SELECT count(*) FROM activities") == [(len(demo_fit),)]
+
+
+def test_one_athletes_bad_night_does_not_stop_the_others(prefect_server, tmp_path, demo_fit):
+    from pipelines.nightly import nightly
+
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    (good / demo_fit[0].name).write_bytes(demo_fit[0].read_bytes())
+    (bad / "broken.fit").write_text("not FIT")
+    config = write_config(tmp_path, {"anna": good, "ben": bad, "cleo": tmp_path / "missing"})
+    state = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    assert state.is_completed()
+    rows = {r["athlete"]: r for r in state.result()}
+    assert rows["anna"]["imported"] == 1
+    assert rows["ben"]["rejected"] == 1 and "broken.fit: not a FIT file" in rows["ben"]["notes"][0]
+    assert "does not exist" in rows["cleo"]["notes"][0]
+
+
+def test_a_locked_database_fails_the_night_naming_the_holder(
+    prefect_server, tmp_path, demo_fit, monkeypatch
+):
+    from pipelines.nightly import nightly
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / demo_fit[0].name).write_bytes(demo_fit[0].read_bytes())
+    config = write_config(tmp_path, {"anna": inbox})
+    db = tmp_path / "gaitload.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(120)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("GAITLOAD_LOCK_WAIT", "0.5")
+        state = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+        assert state.is_failed()
+        (row,) = state.result(raise_on_failure=False)
+        assert row["status"] == "failed"
+        assert f"PID {holder.pid}" in row["notes"][0]
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):
+    import asyncio
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from cronsim import CronSim
+    from prefect.client.orchestration import get_client
+
+    from gaitload.config import load_settings
+    from pipelines.schedule import DEPLOYMENT, deployment
+
+    config = tmp_path / "gaitload.toml"
+    config.write_text(
+        'default_athlete = "anna"\nnightly_at = "03:30"\n'
+        '[athletes.anna]\ntimezone = "America/Denver"\n'
+    )
+    settings = load_settings(config=config, env={"GAITLOAD_DATA_DIR": str(tmp_path)})
+    deployment_id = deployment(settings).apply()
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_deployment(deployment_id)
+
+    found = asyncio.run(read())
+    assert found.name == DEPLOYMENT
+    (schedule,) = found.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 3 * * *", "America/Denver")
+    assert found.parameters["config"] == str(config)
+    # the next runs, from the stored cron and zone: 03:30 in Denver, across the DST change
+    zone = ZoneInfo(schedule.schedule.timezone)
+    runs = CronSim(schedule.schedule.cron, datetime(2026, 10, 30, tzinfo=zone))
+    nights = [next(runs) for _ in range(4)]
+    assert all((t.hour, t.minute) == (3, 30) for t in nights)
+    assert [t.astimezone(UTC).hour for t in nights] == [9, 9, 10, 10]  # MDT, then MST
