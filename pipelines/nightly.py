@@ -12,7 +12,9 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.futures import wait
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from gaitload.config import Settings, load_settings
@@ -63,9 +65,9 @@ def import_inbox(settings: Settings, athlete: str, inbox: Path) -> dict:
     }
 
 
-@flow(name="athlete-night", flow_run_name="night-{athlete}")
+@task(name="athlete-night", task_run_name="night-{athlete}")
 def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0) -> AthleteNight:
-    """One athlete's night; a failure here fails this sub-flow only."""
+    """One athlete's night; a failure here fails this athlete only."""
     backoff = exponential_backoff(backoff_factor=retry_backoff_s)
     night = AthleteNight(athlete)
     inbox = settings.athlete(athlete).inbox
@@ -81,24 +83,28 @@ def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0
     return night
 
 
-@flow(name="gaitload-nightly")
+@flow(name="gaitload-nightly", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def nightly(
     db: str | None = None, config: str | None = None, retry_backoff_s: float = 5.0
 ) -> State:
-    """Every configured athlete's night, then a summary artifact; fails only if all fail."""
+    """Every configured athlete's night, then a summary artifact; fails only if all fail.
+
+    Athletes fan out as tasks on the flow's task runner: threads by default (their database
+    writes share one DuckDB instance), a Dask or Ray runner when one machine is not enough.
+    """
     settings = load_settings(db=db, config=config)
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
-    states = {
-        name: athlete_night(settings, name, retry_backoff_s, return_state=True) for name in names
-    }
+    futures = {name: athlete_night.submit(settings, name, retry_backoff_s) for name in names}
+    wait(list(futures.values()))
+    states = {name: future.state for name, future in futures.items()}
     rows, failed = [], []
     for name, state in states.items():
         if state.is_completed():
             rows.append(asdict(state.result()) | {"status": "ok"})
         else:
             failed.append(name)
-            rows.append({"athlete": name, "status": "failed", "notes": [state.message or ""]})
+            rows.append({"athlete": name, "status": "failed", "notes": [_why(state)]})
     create_table_artifact(
         key="gaitload-nightly",
         table=[
@@ -114,3 +120,12 @@ def nightly(
     if failed and len(failed) == len(names):
         return Failed(message=message, data=rows)
     return Completed(message=message, data=rows)
+
+
+def _why(state: State) -> str:
+    """The exception's own message: a locked database names its holder."""
+    try:
+        state.result()
+    except Exception as exc:  # the failed task's exception, re-raised by Prefect
+        return f"{type(exc).__name__}: {exc}"
+    return state.message or "failed"

@@ -147,3 +147,32 @@ def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):
     nights = [next(runs) for _ in range(4)]
     assert all((t.hour, t.minute) == (3, 30) for t in nights)
     assert [t.astimezone(UTC).hour for t in nights] == [9, 9, 10, 10]  # MDT, then MST
+
+
+def test_many_athletes_fan_out_on_the_task_runner(prefect_server, tmp_path, demo_fit):
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from pipelines.nightly import nightly
+
+    inboxes = {}
+    for i, name in enumerate(("anna", "ben", "cleo", "dan")):
+        inboxes[name] = tmp_path / name
+        inboxes[name].mkdir()
+        for path in demo_fit[i * 5 : (i + 1) * 5]:
+            (inboxes[name] / path.name).write_bytes(path.read_bytes())
+    config = write_config(tmp_path, inboxes)
+    parallel = nightly.with_options(task_runner=ThreadPoolTaskRunner(max_workers=4))
+    state = parallel(config=str(config), retry_backoff_s=0.1, return_state=True)
+    assert state.is_completed() and state.message == "4 of 4 athletes ok"
+    db = tmp_path / "gaitload.duckdb"
+    assert count(db, "SELECT athlete, count(*) FROM activities GROUP BY 1 ORDER BY 1") == [
+        (name, 5) for name in inboxes
+    ]
+    # every athlete's metrics were computed by its own refresh, none twice, none missing
+    assert count(
+        db,
+        "SELECT count(*) FROM activity_metrics WHERE effort_km IS NULL AND activity_class = 'run'",
+    ) == [(0,)]
+    assert count(db, "SELECT count(*), count(DISTINCT activity_id) FROM core.activity_metrics") == [
+        (20, 20)
+    ]

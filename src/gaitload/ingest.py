@@ -86,7 +86,7 @@ def import_paths(
                 jobs.append(job_or_outcome)
         for parsed in _parse_all(jobs, timezone, workers):
             record(writer.save(con, parsed, athlete_id, report.run_id))
-        report.metrics = metrics.refresh(con)
+        report.metrics = metrics.refresh(con, athlete_id=athlete_id)
     return report
 
 

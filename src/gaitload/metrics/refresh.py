@@ -32,8 +32,10 @@ class RefreshReport:
     seconds: float
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> RefreshReport:
-    """Bring the stored metrics up to date; `full` recomputes every activity."""
+def refresh(
+    con: duckdb.DuckDBPyConnection, *, full: bool = False, athlete_id: int | None = None
+) -> RefreshReport:
+    """Bring the stored metrics up to date (of one athlete); `full` recomputes everything."""
     started = time.perf_counter()
     _register_gain(con)
     params = {
@@ -44,7 +46,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> RefreshRep
     }
     con.execute("BEGIN")
     try:
-        con.execute(sqlfiles.load(SQL, "todo.sql"), {"full": full})
+        con.execute(sqlfiles.load(SQL, "todo.sql"), {"full": full, "athlete_id": athlete_id})
         for statement in sqlfiles.statements(SQL, "clear.sql"):
             con.execute(statement)
         con.execute(sqlfiles.load(SQL, "features.sql"), params)

@@ -8,6 +8,7 @@ at connect. Writers wait with a bounded retry and then name the holder; readers 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,16 +56,40 @@ def connect(
 
 @contextmanager
 def opened(path: Path, *, read_only: bool = False, wait_s: float = 30.0) -> Iterator:
-    """A connection for one session; a write session ends by publishing the readers' snapshot."""
+    """A connection for one session; a write session ends by publishing the readers' snapshot.
+
+    Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
+    DuckDB lets threads share a writer, but their schema and view statements would conflict.
+    """
+    if read_only:
+        with _connection(path, read_only=True, wait_s=wait_s) as con:
+            yield con
+        return
+    with _locks_guard:
+        lock = _write_locks.setdefault(path.resolve(), threading.Lock())
+    if not lock.acquire(timeout=wait_s):
+        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
+    try:
+        with _connection(path, read_only=False, wait_s=wait_s) as con:
+            yield con
+        from gaitload.store.reading import publish_snapshot
+
+        publish_snapshot(path)
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _connection(path: Path, *, read_only: bool, wait_s: float) -> Iterator:
     con = connect(path, read_only=read_only, wait_s=wait_s)
     try:
         yield con
     finally:
         con.close()
-    if not read_only:
-        from gaitload.store.reading import publish_snapshot
 
-        publish_snapshot(path)
+
+_write_locks: dict[Path, threading.Lock] = {}
+_locks_guard = threading.Lock()
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -1,10 +1,4 @@
--- Rows to recompute, and rows whose activity is gone (replaced by a fuller copy, deleted).
-DELETE FROM core.activity_metrics
-WHERE activity_id IN (SELECT activity_id FROM metric_todo)
-   OR activity_id NOT IN (SELECT activity_id FROM core.activities);
-DELETE FROM core.activity_cadence_pace
-WHERE activity_id IN (SELECT activity_id FROM metric_todo)
-   OR activity_id NOT IN (SELECT activity_id FROM core.activities);
-DELETE FROM core.activity_grades
-WHERE activity_id IN (SELECT activity_id FROM metric_todo)
-   OR activity_id NOT IN (SELECT activity_id FROM core.activities);
+-- Rows about to be recomputed. (A deleted activity's rows go with it: store/sql/delete_activity.sql.)
+DELETE FROM core.activity_metrics WHERE activity_id IN (SELECT activity_id FROM metric_todo);
+DELETE FROM core.activity_cadence_pace WHERE activity_id IN (SELECT activity_id FROM metric_todo);
+DELETE FROM core.activity_grades WHERE activity_id IN (SELECT activity_id FROM metric_todo);

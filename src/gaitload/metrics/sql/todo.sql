@@ -1,6 +1,8 @@
--- Activities whose stream metrics are missing or older than the activity itself.
+-- Activities whose stream metrics are missing or older than the activity itself
+-- (of one athlete, or of all when $athlete_id is NULL).
 CREATE OR REPLACE TEMP TABLE metric_todo AS
 SELECT a.activity_id
 FROM core.activities a
 LEFT JOIN core.activity_metrics m USING (activity_id)
-WHERE $full OR m.activity_id IS NULL OR a.imported_at > m.computed_at
+WHERE ($athlete_id IS NULL OR a.athlete_id = $athlete_id)
+  AND ($full OR m.activity_id IS NULL OR a.imported_at > m.computed_at)
