@@ -176,3 +176,22 @@ def test_many_athletes_fan_out_on_the_task_runner(prefect_server, tmp_path, demo
     assert count(db, "SELECT count(*), count(DISTINCT activity_id) FROM core.activity_metrics") == [
         (20, 20)
     ]
+
+
+def test_backfill_in_chunks_and_resume(prefect_server, tmp_path, demo_fit):
+    from pipelines.backfill import backfill
+
+    db = tmp_path / "gaitload.duckdb"
+    folder = demo_fit[0].parent
+    state = backfill([str(folder)], athlete="anna", db=str(db), chunk=10, return_state=True)
+    assert state.is_completed()
+    assert state.result()["imported"] == len(demo_fit)
+    again = backfill([str(folder)], athlete="anna", db=str(db), chunk=10, return_state=True)
+    assert again.result() == {
+        "imported": 0,
+        "partial": 0,
+        "duplicate": len(demo_fit),
+        "skipped": 0,
+        "rejected": 0,
+    }
+    assert count(db, "SELECT count(*) FROM activities") == [(len(demo_fit),)]

@@ -1,0 +1,57 @@
+"""First-time import of a whole history, in chunks a crash cannot undo.
+
+Each chunk is one task: the Prefect UI shows the progress, and a re-run after a crash (or
+a Ctrl-C) skips every file already imported, by content, and finishes the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.states import Completed, State
+
+from gaitload.config import Settings, load_settings
+from gaitload.ingest import find_fit_files, import_paths
+
+CHUNK = 200
+
+
+@task(
+    name="import-chunk",
+    task_run_name="import-files-{first}-to-{last}",
+    retries=2,
+    retry_delay_seconds=10,
+)
+def import_chunk(
+    settings: Settings, files: list[Path], athlete: str | None, first: int, last: int
+) -> dict[str, int]:
+    report = import_paths(settings, files, athlete=athlete)
+    return {s: report.count(s) for s in ("imported", "partial", "duplicate", "skipped", "rejected")}
+
+
+@flow(name="gaitload-backfill")
+def backfill(
+    paths: list[str],
+    athlete: str | None = None,
+    db: str | None = None,
+    config: str | None = None,
+    chunk: int = CHUNK,
+) -> State:
+    """Import folders and files (FIT, FIT.gz) chunk by chunk."""
+    settings = load_settings(db=db, config=config)
+    files = list(find_fit_files(Path(p).expanduser() for p in paths))
+    totals: dict[str, int] = {}
+    for start in range(0, len(files), chunk):
+        part = files[start : start + chunk]
+        counts = import_chunk(settings, part, athlete, start + 1, start + len(part))
+        for status, n in counts.items():
+            totals[status] = totals.get(status, 0) + n
+        get_run_logger().info("%d of %d files done", start + len(part), len(files))
+    summary = ", ".join(f"{n} {status}" for status, n in totals.items() if n)
+    create_markdown_artifact(
+        key="gaitload-backfill",
+        markdown=f"**Backfill of {len(files)} files:** {summary or 'nothing'}",
+    )
+    return Completed(message=f"{len(files)} files: {summary or 'nothing to do'}", data=totals)
