@@ -105,7 +105,8 @@ def test_a_writer_waits_then_names_the_process_holding_the_database(settings, de
 
 def test_migrations_apply_once_and_views_exist(settings):
     with db.opened(settings.db_path) as con:
-        assert con.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+        applied = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        assert applied == [(v,) for v, _ in db.pending(set())]
     with db.opened(settings.db_path) as con:  # a second open applies nothing new
         assert db.migrate(con) == []
         views = {

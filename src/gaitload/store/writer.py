@@ -7,12 +7,13 @@ complete file after a truncated one) is recognised by athlete, sport and start t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import duckdb
 
 from gaitload import sqlfiles
 from gaitload.sources.model import Activity, ParsedFile
+from gaitload.store import activities
 
 SQL = "gaitload.store.sql"
 
@@ -113,62 +114,21 @@ def _save_activity(
     athlete_id: int,
     outcome: FileOutcome,
 ) -> None:
-    same = con.execute(
-        sqlfiles.load(SQL, "same_activity.sql"),
-        {
-            "athlete_id": athlete_id,
-            "sport": activity.sport,
-            "start_time_utc": activity.start_time_utc,
-            "file_sha256": parsed.sha256,
-        },
-    ).fetchone()
-    if same:
-        existing_id, existing_partial, existing_samples, existing_file = same
-        if not _fuller(activity, existing_partial, existing_samples):
-            outcome.reason = outcome.reason or f"same activity as #{existing_id} ({existing_file})"
-            return
-        outcome.reason = outcome.reason or f"replaces #{existing_id} ({existing_file}), less full"
-        for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
-            con.execute(statement, {"activity_id": existing_id})
-        outcome.replaced.append(existing_id)
-    activity_id = _insert(con, parsed, activity, athlete_id)
-    outcome.activity_ids.append(activity_id)
-
-
-def _fuller(new: Activity, existing_partial: bool, existing_samples: int) -> bool:
-    """The same session twice: keep the fuller recording, whatever order files arrive in."""
-    if new.partial != existing_partial:
-        return existing_partial
-    return new.samples.height > existing_samples
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, a: Activity, athlete_id: int
-) -> int:
-    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in ("samples", "laps")}
-    (activity_id,) = _execute(
-        con,
-        "insert_activity.sql",
-        **columns,
-        athlete_id=athlete_id,
-        source_file=parsed.path.name,
-        file_sha256=parsed.sha256,
-        samples=a.samples.height,
-    ).fetchone()
-    con.register("new_laps", a.laps)
-    con.register("new_samples", a.samples)
-    try:
-        con.execute(
-            "INSERT INTO core.laps BY NAME SELECT ? AS activity_id, * FROM new_laps", [activity_id]
+    stored = activities.store(
+        con, activity, athlete_id, source_file=parsed.path.name, file_sha256=parsed.sha256
+    )
+    if stored.action == "kept":
+        same = f"same activity as #{stored.activity_id} ({stored.other})"
+        outcome.reason = outcome.reason or same
+        return
+    if stored.action in ("replaced", "updated"):
+        outcome.reason = outcome.reason or (
+            f"replaces #{stored.activity_id} ({stored.other}), less full"
+            if stored.action == "replaced"
+            else f"updates #{stored.activity_id} ({stored.other})"
         )
-        con.execute(
-            "INSERT INTO core.samples BY NAME SELECT ? AS activity_id, * FROM new_samples",
-            [activity_id],
-        )
-    finally:
-        con.unregister("new_laps")
-        con.unregister("new_samples")
-    return activity_id
+        outcome.replaced.append(stored.activity_id)
+    outcome.activity_ids.append(stored.activity_id)
 
 
 def _file_status(parsed: ParsedFile, outcome: FileOutcome) -> str:
