@@ -44,13 +44,21 @@ def records_frame(columns: dict[str, list]) -> pl.DataFrame:
 def samples_from_records(records: pl.DataFrame, start: datetime, foot: bool) -> pl.DataFrame:
     """The fixed samples schema; `cadence_raw` is strides (foot sports) or rpm as files say."""
     cadence = pl.col("cadence_raw")
-    return records.with_columns(
-        elapsed_s=(pl.col("ts") - pl.lit(start)).dt.total_microseconds() / 1e6,
-        cadence_spm=(cadence * 2) if foot else pl.lit(None, pl.Float64),
-        cadence_rpm=pl.lit(None, pl.Float64) if foot else cadence,
-        grade_pct=pl.lit(None, pl.Float64),
-        moving=pl.lit(None, pl.Boolean),
-    ).select(list(SAMPLE_SCHEMA))
+    missing = [
+        pl.lit(None, dtype).alias(name)
+        for name, dtype in SAMPLE_SCHEMA.items()
+        if name not in records.columns and name not in ("elapsed_s", "cadence_spm", "cadence_rpm")
+    ]
+    return (
+        records.with_columns(
+            *missing,
+            elapsed_s=(pl.col("ts") - pl.lit(start)).dt.total_microseconds() / 1e6,
+            cadence_spm=(cadence * 2) if foot else pl.lit(None, pl.Float64),
+            cadence_rpm=pl.lit(None, pl.Float64) if foot else cadence,
+        )
+        .select(list(SAMPLE_SCHEMA))
+        .cast(SAMPLE_SCHEMA)
+    )
 
 
 def record_totals(samples: pl.DataFrame) -> dict:

@@ -76,6 +76,29 @@ def store(
     return Stored(existing, "kept", other)
 
 
+def enrich(
+    con: duckdb.DuckDBPyConnection,
+    activity_id: int,
+    activity: Activity,
+    fingerprint: str | None,
+    *,
+    authoritative: bool,
+) -> None:
+    """Only the Strava fields (title, notes, gear, sport type) of a stored activity change."""
+    merged = _merged_strava_fields(
+        _row(con, activity_id), activity, fingerprint, authoritative=authoritative
+    )
+    con.execute(
+        sqlfiles.load(SQL, "update_strava_fields.sql"), {**merged, "activity_id": activity_id}
+    )
+
+
+def find(con: duckdb.DuckDBPyConnection, activity: Activity, athlete_id: int) -> dict | None:
+    """The stored copy of this activity, if any (as `store` would find it)."""
+    existing = _find(con, activity, athlete_id, None)
+    return _row(con, existing) if existing is not None else None
+
+
 def _find(
     con: duckdb.DuckDBPyConnection, a: Activity, athlete_id: int, file_sha256: str | None
 ) -> int | None:
