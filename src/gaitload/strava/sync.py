@@ -75,12 +75,18 @@ def sync(
             "no athlete is connected to Strava yet: gaitload strava login --athlete NAME"
         )
     run_id = uuid.uuid4().hex[:12]
+    reports: list[SyncReport] = []
+
+    def waiting(seconds: float) -> None:
+        if on_progress and reports:
+            on_progress(reports[-1], f"waiting {seconds:.0f} s for Strava's next rate window")
+
     budget = RateBudget(
         max_wait_s=settings.strava.max_wait_s if max_wait_s is None else max_wait_s,
         reserve=settings.strava.reserve,
         sleep=sleep,
+        on_wait=waiting,
     )
-    reports = []
     spent: str | None = None
     for name in names:
         report = SyncReport(athlete=name, run_id=run_id, stopped=spent)
