@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -36,17 +37,21 @@ def is_fit_path(path: Path) -> bool:
 
 
 def read_fit_bytes(path: Path) -> bytes:
-    """The FIT bytes of a `.fit` or `.fit.gz` file, with a cap on what gzip may inflate to."""
+    """The bytes of a file, `.gz` undone with a cap on what gzip may inflate to."""
     if not path.name.lower().endswith(".gz"):
         return path.read_bytes()
+    return gunzip_capped(path.read_bytes())
+
+
+def gunzip_capped(data: bytes) -> bytes:
     try:
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(MAX_FIT_BYTES + 1)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            inflated = stream.read(MAX_FIT_BYTES + 1)
     except (OSError, EOFError) as exc:
         raise CorruptFileError(f"not a readable gzip file ({exc})") from exc
-    if len(data) > MAX_FIT_BYTES:
+    if len(inflated) > MAX_FIT_BYTES:
         raise CorruptFileError(f"inflates beyond {MAX_FIT_BYTES // 2**20} MiB: refused")
-    return data
+    return inflated
 
 
 def content_hash(data: bytes) -> str:

@@ -8,10 +8,13 @@ complete file after a truncated one) is recognised by athlete, sport and start t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import duckdb
 
 from gaitload import sqlfiles
+from gaitload.sources import strava as strava_names
+from gaitload.sources import strava_export
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import activities
 
@@ -49,7 +52,12 @@ def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | 
 
 
 def save(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, athlete_id: int, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    athlete_id: int,
+    run_id: str,
+    *,
+    source: str = "fit",
 ) -> FileOutcome:
     outcome = FileOutcome(
         path=str(parsed.path),
@@ -74,7 +82,7 @@ def save(
                 status=outcome.status,
                 reason=outcome.reason,
             )
-        log(con, run_id, athlete_id, outcome, decoder=parsed.decoder)
+        log(con, run_id, athlete_id, outcome, source=source, decoder=parsed.decoder)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -114,6 +122,7 @@ def _save_activity(
     athlete_id: int,
     outcome: FileOutcome,
 ) -> None:
+    activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
     stored = activities.store(
         con, activity, athlete_id, source_file=parsed.path.name, file_sha256=parsed.sha256
     )
@@ -139,3 +148,69 @@ def _file_status(parsed: ParsedFile, outcome: FileOutcome) -> str:
 
 def _execute(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object):
     return con.execute(sqlfiles.load(SQL, sql_file), params)
+
+
+def save_gear(
+    con: duckdb.DuckDBPyConnection,
+    athlete_id: int,
+    gear_id: str,
+    kind: str,
+    name: str,
+    distance_m: float | None = None,
+    retired: bool = False,
+) -> None:
+    _execute(
+        con,
+        "upsert_gear.sql",
+        gear_id=gear_id,
+        athlete_id=athlete_id,
+        kind=kind,
+        name=name,
+        distance_m=distance_m,
+        retired=retired,
+    )
+
+
+def save_export_gear(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, gear: list[strava_export.ExportGear]
+) -> None:
+    for item in gear:
+        save_gear(
+            con, athlete_id, strava_export.gear_id(item.name, athlete_id), item.kind, item.name
+        )
+
+
+def adopt_export_gear(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, gear_id: str, name: str
+) -> None:
+    params = {
+        "athlete_id": athlete_id,
+        "gear_id": gear_id,
+        "export_gear_id": strava_export.gear_id(name, athlete_id),
+    }
+    for statement in sqlfiles.statements(SQL, "adopt_export_gear.sql"):
+        con.execute(statement, params)
+
+
+def link_export_row(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, sha256: str, row: strava_export.ExportRow
+) -> int | None:
+    """A file imported before (from the watch) is in the export too: give it its Strava id."""
+    found = _execute(
+        con, "activity_of_file.sql", athlete_id=athlete_id, sha256=sha256, start_utc=row.start_utc
+    ).fetchone()
+    if found is None:
+        return None
+    fields = SimpleNamespace(
+        source="export",
+        strava_id=row.strava_id,
+        strava_sport_type=row.sport_type,
+        trainer=None,
+        name=row.name,
+        description=row.description,
+        private_note=row.private_note,
+        gear_id=strava_export.gear_id(row.gear, athlete_id) if row.gear else None,
+        surface=strava_names.surface_of(row.sport_type, None) if row.sport_type else None,
+    )
+    activities.enrich(con, found[0], fields, None, authoritative=False)
+    return found[0]

@@ -384,17 +384,10 @@ class _AthleteSync:
         self._write(lambda con: self._upsert_gear(con, kind, gear))
 
     def _upsert_gear(self, con, kind: str, gear: Any) -> None:
-        con.execute(
-            sqlfiles.load(SQL, "upsert_gear.sql"),
-            {
-                "gear_id": f"strava:{gear.id}",
-                "athlete_id": self.athlete_id,
-                "kind": kind,
-                "name": gear.name or gear.id,
-                "distance_m": float(gear.distance) if gear.distance is not None else None,
-                "retired": bool(getattr(gear, "retired", False)),
-            },
-        )
+        gear_id, name = f"strava:{gear.id}", gear.name or gear.id
+        distance = float(gear.distance) if gear.distance is not None else None
+        writer.save_gear(con, self.athlete_id, gear_id, kind, name, distance)
+        writer.adopt_export_gear(con, self.athlete_id, gear_id, name)
         self.report.gear += 1
 
     # -- helpers ---------------------------------------------------------------------------
