@@ -13,7 +13,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.states import Completed, State
 
 from gaitload.config import Settings, load_settings
-from gaitload.ingest import find_fit_files, import_paths
+from gaitload.ingest import import_paths
+from gaitload.sources.inputs import Input, find_inputs
 
 CHUNK = 200
 
@@ -39,9 +40,12 @@ def backfill(
     config: str | None = None,
     chunk: int = CHUNK,
 ) -> State:
-    """Import folders and files (FIT, FIT.gz) chunk by chunk."""
+    """Import folders, files (FIT, GPX, TCX, maybe gzipped) and Strava exports, in chunks."""
     settings = load_settings(db=db, config=config)
-    files = list(find_fit_files(Path(p).expanduser() for p in paths))
+    found = list(find_inputs(Path(p).expanduser() for p in paths))
+    # loose files go in chunks; a Strava export is one unit (its files link to its csv)
+    files = [i.path for i in found if isinstance(i, Input)]
+    files += [e.root for e in found if not isinstance(e, Input)]
     totals: dict[str, int] = {}
     for start in range(0, len(files), chunk):
         part = files[start : start + chunk]

@@ -50,3 +50,40 @@ def shared_import(shared_fit: Path, tmp_path_factory) -> tuple[Settings, ImportR
     """Every real device file imported once, in parallel, into one database."""
     settings = make_settings(tmp_path_factory.mktemp("shared"))
     return settings, import_paths(settings, [shared_fit], workers=2)
+
+
+@pytest.fixture(scope="session")
+def fake_strava_server(tmp_path_factory):
+    from tests.fake_strava import FakeStrava
+
+    fake = FakeStrava(tmp_path_factory.mktemp("fake-strava-ca"))
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_strava(fake_strava_server, monkeypatch: pytest.MonkeyPatch):
+    """The fake Strava, emptied, trusted through REQUESTS_CA_BUNDLE as a private CA would be."""
+    fake_strava_server.reset()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake_strava_server.ca_file))
+    for name in ("STRAVA_CLIENT_ID", "STRAVA_CLIENT_SECRET", "SILENCE_TOKEN_WARNINGS"):
+        monkeypatch.delenv(name, raising=False)
+    return fake_strava_server
+
+
+def strava_settings(root: Path, fake, **strava) -> Settings:
+    from gaitload.config import StravaSettings
+    from tests.fake_strava import CLIENT_ID, CLIENT_SECRET
+
+    values = {
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "host": fake.host,
+        "per_page": 5,
+        "backoff_s": 0.01,
+        "retries": 2,
+        "request_timeout_s": 2.0,
+        "max_wait_s": 0.0,
+        "login_timeout_s": 10.0,
+    }
+    return make_settings(root, strava=StravaSettings(**{**values, **strava}))

@@ -33,6 +33,31 @@ class AthleteSettings:
 
 
 @dataclass(frozen=True)
+class StravaSettings:
+    """The Strava API application and how politely to use it."""
+
+    client_id: int | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    host: str = "www.strava.com"
+    """API host[:port]; a test server on 127.0.0.1 speaks the same HTTPS."""
+    token_dir: Path | None = None
+    """Where the 0600 token files live (default: <data dir>/strava-tokens)."""
+    max_wait_s: float = 3600.0
+    """Total time one sync may wait for 15-minute rate windows; the daily limit never waits."""
+    reserve: int = 0
+    """Requests of each window left unused, for other programs sharing the application."""
+    request_timeout_s: float = 30.0
+    retries: int = 3
+    """Retries of a request that timed out or got a 5xx/429 that the budget did not explain."""
+    backoff_s: float = 2.0
+    """First retry delay; doubles with each retry."""
+    per_page: int = 200
+    recheck_days: int = 2
+    """Recent activities whose details (description, private note) are re-read every sync."""
+    login_timeout_s: float = 300.0
+
+
+@dataclass(frozen=True)
 class Settings:
     db_path: Path
     data_dir: Path
@@ -45,6 +70,11 @@ class Settings:
     """How long a writer waits for another process to release the database."""
     nightly_at: str = "03:00"
     """Local time of the scheduled nightly run (`gaitload schedule`)."""
+    strava: StravaSettings = field(default_factory=StravaSettings)
+
+    @property
+    def token_dir(self) -> Path:
+        return self.strava.token_dir or self.data_dir / "strava-tokens"
 
     def athlete(self, name: str | None) -> AthleteSettings:
         name = name or self.default_athlete
@@ -94,7 +124,33 @@ def load_settings(
         athletes=athletes,
         lock_wait_s=float(env.get("GAITLOAD_LOCK_WAIT") or doc.get("lock_wait_s") or 30.0),
         nightly_at=str(doc.get("nightly_at") or "03:00"),
+        strava=_strava(doc.get("strava") or {}, env),
     )
+
+
+def _strava(doc: Mapping, env: Mapping[str, str]) -> StravaSettings:
+    """`[strava]` from the file; the app's id and secret and the host may come from the env."""
+    known = {f for f in StravaSettings.__dataclass_fields__}
+    unknown = set(doc) - known
+    if unknown:
+        raise ConfigError(f"[strava]: unknown setting(s) {', '.join(sorted(unknown))}")
+    values = dict(doc)
+    for key, var in (
+        ("client_id", "STRAVA_CLIENT_ID"),
+        ("client_secret", "STRAVA_CLIENT_SECRET"),
+        ("host", "GAITLOAD_STRAVA_HOST"),
+        ("token_dir", "GAITLOAD_STRAVA_TOKEN_DIR"),
+    ):
+        if env.get(var):
+            values[key] = env[var]
+    if values.get("client_id") is not None:
+        try:
+            values["client_id"] = int(values["client_id"])
+        except ValueError as exc:
+            raise ConfigError("Strava client_id must be the app's number") from exc
+    if values.get("token_dir"):
+        values["token_dir"] = Path(values["token_dir"]).expanduser()
+    return StravaSettings(**values)
 
 
 def _read_toml(path: Path, *, required: bool) -> dict:

@@ -2,10 +2,14 @@
 
     GaitloadError
      ├── TransientError        worth retrying later: a locked database, a rate limit, a timeout
-     │    └── DatabaseLockedError
+     │    ├── DatabaseLockedError
+     │    ├── RateLimitSpent    Strava's request budget is used up: the next run resumes
+     │    └── StravaUnavailable Strava kept failing (5xx, timeouts) after retries
      └── TerminalError         retrying will not help until something changes
           ├── ConfigError
-          └── CorruptFileError
+          ├── CorruptFileError
+          ├── StravaAuthError   no token, or Strava revoked it: the athlete must log in again
+          └── StravaAppInactive the API application is inactive (owner has no subscription)
 
 The CLI turns any of them into one line that says what to do; Prefect retries only
 `TransientError`.
@@ -36,3 +40,19 @@ class CorruptFileError(TerminalError):
 
 class DatabaseLockedError(TransientError):
     """Another process holds the DuckDB file for writing."""
+
+
+class RateLimitSpent(TransientError):
+    """Strava's 15-minute or daily request budget is used up; what was fetched is kept."""
+
+
+class StravaUnavailable(TransientError):
+    """Strava answered 5xx or timed out, retries included; nothing half-written is kept."""
+
+
+class StravaAuthError(TerminalError):
+    """No usable token for an athlete: never connected, revoked, or a dead refresh token."""
+
+
+class StravaAppInactive(TerminalError):
+    """Strava refuses every call of this API application (HTTP 403, Application Inactive)."""

@@ -1,4 +1,5 @@
-"""Import FIT files: find them, skip what is known, parse across cores, write through one writer.
+"""Import activity files (FIT, GPX, TCX) and Strava exports: find them, skip what is known,
+parse across cores, write through one writer.
 
 Parsing is the slow part (fitparse is pure Python), so it runs in worker processes; DuckDB
 allows one writer, so every result comes back to this process and is saved file by file.
@@ -18,7 +19,9 @@ from gaitload import metrics
 from gaitload.config import Settings
 from gaitload.errors import CorruptFileError
 from gaitload.metrics import RefreshReport
-from gaitload.sources.fit import content_hash, is_fit_path, parse_fit, read_fit_bytes
+from gaitload.sources import strava_export
+from gaitload.sources.fit import content_hash
+from gaitload.sources.inputs import Input, export_inputs, find_inputs, parse_input, read_input
 from gaitload.sources.model import ParsedFile
 from gaitload.store import db, writer
 from gaitload.store.writer import FileOutcome
@@ -48,7 +51,7 @@ class ImportReport:
 
 @dataclass
 class _Job:
-    path: Path
+    input: Input
     sha256: str
 
 
@@ -61,12 +64,12 @@ def import_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import every FIT file in `paths` (files, .fit.gz, folders) for one athlete."""
+    """Import every activity file and Strava export in `paths` for one athlete."""
     name = athlete or settings.default_athlete
     report = ImportReport(run_id=uuid.uuid4().hex[:12], athlete=name)
-    files = list(find_fit_files(paths))
+    inputs, exports, decided = _inputs(paths)
     if on_total:
-        on_total(len(files))
+        on_total(len(inputs) + len(decided))
 
     def record(outcome: FileOutcome) -> None:
         report.outcomes.append(outcome)
@@ -77,83 +80,126 @@ def import_paths(
         athlete_id, timezone = writer.ensure_athlete(
             con, settings.athlete(name), settings.default_timezone
         )
+        for export in exports:
+            writer.save_export_gear(con, athlete_id, export.gear)
+        for outcome in decided:
+            writer.log(con, report.run_id, athlete_id, outcome, source="export")
+            record(outcome)
         jobs = []
-        for job_or_outcome in _triage(con, files):
+        for item, job_or_outcome in _triage(con, inputs):
             if isinstance(job_or_outcome, FileOutcome):
-                writer.log(con, report.run_id, athlete_id, job_or_outcome)
+                if item.row is not None and job_or_outcome.sha256:
+                    writer.link_export_row(con, athlete_id, job_or_outcome.sha256, item.row)
+                writer.log(con, report.run_id, athlete_id, job_or_outcome, source=item.source)
                 record(job_or_outcome)
             else:
                 jobs.append(job_or_outcome)
-        for parsed in _parse_all(jobs, timezone, workers):
-            record(writer.save(con, parsed, athlete_id, report.run_id))
+        for parsed, item in _parse_all(jobs, timezone, workers):
+            record(writer.save(con, parsed, athlete_id, report.run_id, source=item.source))
         report.metrics = metrics.refresh(con, athlete_id=athlete_id)
     return report
 
 
-def find_fit_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given (whatever their name: the parser judges them), folders recursively."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and is_fit_path(p))
-        else:
-            yield path
+def _inputs(
+    paths: Iterable[Path],
+) -> tuple[list[Input], list[strava_export.Export], list[FileOutcome]]:
+    """Every input to parse, the exports they came from, and export members decided unread."""
+    inputs, exports, decided = [], [], []
+    for found in find_inputs(paths):
+        if isinstance(found, Input):
+            inputs.append(found)
+            continue
+        exports.append(found)
+        inputs += export_inputs(found)
+        for member in found.unknown:
+            decided.append(
+                FileOutcome(
+                    str(found.root / member), "skipped", "not an activity file in the export"
+                )
+            )
+        for member in found.unsafe:
+            shown = member.replace("\0link", "")
+            why = "a link" if member.endswith("\0link") else "its name would escape the folder"
+            decided.append(FileOutcome(str(found.root / shown), "rejected", f"refused: {why}"))
+        if found.csv_problem:
+            decided.append(
+                FileOutcome(str(found.root / "activities.csv"), "rejected", found.csv_problem)
+            )
+    return inputs, exports, decided
 
 
-def _triage(con, files: list[Path]) -> Iterator[_Job | FileOutcome]:
-    """Hash each file; known content and unreadable files are decided without parsing."""
+def _triage(con, inputs: list[Input]) -> Iterator[tuple[Input, _Job | FileOutcome]]:
+    """Hash each input; known content and unreadable files are decided without parsing."""
     seen: dict[str, Path] = {}
-    for path in files:
+    for item in inputs:
+        path = item.display
         try:
-            data = read_fit_bytes(path)
-        except (CorruptFileError, OSError) as exc:
-            yield FileOutcome(path=str(path), status="rejected", reason=_reason(exc))
+            data = read_input(item)
+        except (CorruptFileError, OSError, KeyError) as exc:
+            yield item, FileOutcome(path=str(path), status="rejected", reason=_reason(exc))
             continue
         sha256 = content_hash(data)
         known = writer.known_file(con, sha256)
         if known:
             status, first_name = known
-            yield FileOutcome(
-                path=str(path),
-                status="duplicate",
-                sha256=sha256,
-                reason=f"already imported as {first_name} ({status})",
+            yield (
+                item,
+                FileOutcome(
+                    path=str(path),
+                    status="duplicate",
+                    sha256=sha256,
+                    reason=f"already imported as {first_name} ({status})",
+                ),
             )
         elif sha256 in seen:
-            yield FileOutcome(
-                path=str(path),
-                status="duplicate",
-                sha256=sha256,
-                reason=f"same content as {seen[sha256].name} in this batch",
+            yield (
+                item,
+                FileOutcome(
+                    path=str(path),
+                    status="duplicate",
+                    sha256=sha256,
+                    reason=f"same content as {seen[sha256].name} in this batch",
+                ),
             )
         else:
             seen[sha256] = path
-            yield _Job(path, sha256)
+            yield item, _Job(item, sha256)
 
 
-def _parse_all(jobs: list[_Job], timezone: str, workers: int | None) -> Iterator[ParsedFile]:
+def _parse_all(
+    jobs: list[_Job], timezone: str, workers: int | None
+) -> Iterator[tuple[ParsedFile, Input]]:
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < MIN_FILES_FOR_POOL:
         for job in jobs:
-            yield _parse_job(job, timezone)
+            yield _parse_job(job, timezone), job.input
         return
     # Larger files first, so the pool does not end waiting on one big file.
-    jobs = sorted(jobs, key=lambda j: j.path.stat().st_size, reverse=True)
+    jobs = sorted(jobs, key=_size, reverse=True)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_parse_job, job, timezone) for job in jobs]
+        futures = {pool.submit(_parse_job, job, timezone): job for job in jobs}
         for future in as_completed(futures):
-            yield future.result()
+            yield future.result(), futures[future].input
+
+
+def _size(job: _Job) -> int:
+    try:
+        return job.input.path.stat().st_size if job.input.member is None else 0
+    except OSError:
+        return 0
 
 
 def _parse_job(job: _Job, timezone: str) -> ParsedFile:
+    path = job.input.display
     try:
-        data = read_fit_bytes(job.path)
-    except (CorruptFileError, OSError) as exc:
-        return ParsedFile(path=job.path, sha256=job.sha256, status="rejected", reason=_reason(exc))
+        data = read_input(job.input)
+    except (CorruptFileError, OSError, KeyError) as exc:
+        return ParsedFile(path=path, sha256=job.sha256, status="rejected", reason=_reason(exc))
     try:
-        return parse_fit(job.path, data, job.sha256, timezone)
+        return parse_input(job.input, data, job.sha256, timezone)
     except Exception as exc:  # a decoder bug on one odd file must not stop the batch
         return ParsedFile(
-            path=job.path,
+            path=path,
             sha256=job.sha256,
             status="rejected",
             reason=f"could not be parsed: {type(exc).__name__}: {exc}",

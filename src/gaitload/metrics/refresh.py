@@ -8,7 +8,6 @@ import costs what the new activities cost, not what the history costs.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass
 
@@ -21,8 +20,6 @@ from gaitload.store import db
 SQL = "gaitload.metrics.sql"
 DEFAULT_HR_REST = 60.0
 DEFAULT_HR_MAX = 190.0
-SMOOTHED_GAIN_THRESHOLD_M = 2.0
-"""Hysteresis on the already smoothed altitude: small enough for rolling terrain."""
 MOVING_SPEED_M_S = 0.5
 
 
@@ -37,7 +34,6 @@ def refresh(
 ) -> RefreshReport:
     """Bring the stored metrics up to date (of one athlete); `full` recomputes everything."""
     started = time.perf_counter()
-    _register_gain(con)
     params = {
         "default_hr_rest": DEFAULT_HR_REST,
         "default_hr_max": DEFAULT_HR_MAX,
@@ -65,15 +61,3 @@ def refresh(
 def refresh_database(settings: Settings, *, full: bool = False) -> RefreshReport:
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
         return refresh(con, full=full)
-
-
-def _register_gain(con: duckdb.DuckDBPyConnection) -> None:
-    def gaitload_gain(values: list[float] | None) -> list[float] | None:
-        if values is None:
-            return None
-        return list(streams.gain(values, SMOOTHED_GAIN_THRESHOLD_M))
-
-    with contextlib.suppress(duckdb.NotImplementedException):  # registered already
-        con.create_function(
-            "gaitload_gain", gaitload_gain, ["DOUBLE[]"], "DOUBLE[]", side_effects=False
-        )

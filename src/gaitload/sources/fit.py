@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
-from gaitload import streams
 from gaitload.errors import CorruptFileError
 from gaitload.sources import local_time
 from gaitload.sources.fit_decode import Decoded, decode
-from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, SAMPLE_SCHEMA, Activity, ParsedFile
+from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, Activity, ParsedFile
+from gaitload.sources.records import record_totals, records_frame, samples_from_records
 
 MAX_FIT_BYTES = 256 * 1024 * 1024
 """Larger than any real activity; a .fit.gz that inflates past this is a decompression bomb."""
@@ -36,17 +37,21 @@ def is_fit_path(path: Path) -> bool:
 
 
 def read_fit_bytes(path: Path) -> bytes:
-    """The FIT bytes of a `.fit` or `.fit.gz` file, with a cap on what gzip may inflate to."""
+    """The bytes of a file, `.gz` undone with a cap on what gzip may inflate to."""
     if not path.name.lower().endswith(".gz"):
         return path.read_bytes()
+    return gunzip_capped(path.read_bytes())
+
+
+def gunzip_capped(data: bytes) -> bytes:
     try:
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(MAX_FIT_BYTES + 1)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            inflated = stream.read(MAX_FIT_BYTES + 1)
     except (OSError, EOFError) as exc:
         raise CorruptFileError(f"not a readable gzip file ({exc})") from exc
-    if len(data) > MAX_FIT_BYTES:
+    if len(inflated) > MAX_FIT_BYTES:
         raise CorruptFileError(f"inflates beyond {MAX_FIT_BYTES // 2**20} MiB: refused")
-    return data
+    return inflated
 
 
 def content_hash(data: bytes) -> str:
@@ -95,12 +100,7 @@ def _records_frame(messages: list[dict]) -> pl.DataFrame:
         "cadence_raw": [_cadence(m.get("cadence"), m.get("fractional_cadence")) for m in rows],
         "power_w": [m.get("power") for m in rows],
     }
-    schema = {**{k: v for k, v in SAMPLE_SCHEMA.items() if k in columns}, "cadence_raw": pl.Float64}
-    frame = pl.DataFrame(columns, schema=schema, strict=False)
-    if frame["ts"].is_unique().all():
-        return frame.sort("ts")
-    # Some apps (Strava's) split one second into two records: merge them, field by field.
-    return frame.group_by("ts").agg(pl.all().drop_nulls().first()).sort("ts")
+    return records_frame(columns)
 
 
 def _sessions(decoded: Decoded, records: pl.DataFrame) -> list[tuple[dict, pl.DataFrame]]:
@@ -139,7 +139,7 @@ def _activity(
     sub_sport = _name_or_none(session.get("sub_sport"))
     foot = sport in FOOT_SPORTS
     start = session.get("start_time") or records["ts"].min()
-    samples = _samples(records, start, foot)
+    samples = samples_from_records(records, start, foot)
     totals, totals_source = _totals(session, samples, foot, decoded.partial)
     first_fix = samples.select("lat", "lon").drop_nulls().head(1)
     lat, lon = first_fix.row(0) if first_fix.height else (None, None)
@@ -173,18 +173,9 @@ def _activity(
     )
 
 
-def _samples(records: pl.DataFrame, start: datetime, foot: bool) -> pl.DataFrame:
-    cadence = pl.col("cadence_raw")
-    return records.with_columns(
-        elapsed_s=(pl.col("ts") - pl.lit(start)).dt.total_microseconds() / 1e6,
-        cadence_spm=(cadence * 2) if foot else pl.lit(None, pl.Float64),
-        cadence_rpm=pl.lit(None, pl.Float64) if foot else cadence,
-    ).select(list(SAMPLE_SCHEMA))
-
-
 def _totals(session: dict, samples: pl.DataFrame, foot: bool, truncated: bool) -> tuple[dict, str]:
     """The device's totals unless they are missing or contradict the records."""
-    from_records = _record_totals(samples)
+    from_records = record_totals(samples)
     from_session = _session_totals(session, foot)
     if not from_session["elapsed_time_s"] and not from_session["moving_time_s"]:
         return from_records, "records"
@@ -220,23 +211,6 @@ def _session_totals(session: dict, foot: bool) -> dict:
         "avg_cadence_spm": cadence * 2 if foot and cadence else None,
         "avg_hr": _positive(session.get("avg_heart_rate")),
         "max_hr": _positive(session.get("max_heart_rate")),
-    }
-
-
-def _record_totals(samples: pl.DataFrame) -> dict:
-    ascent, descent = streams.ascent_descent(samples["altitude_m"])
-    has_altitude = samples["altitude_m"].drop_nulls().len() > 1
-    moving = samples.filter(pl.col("cadence_spm") > 0)["cadence_spm"]
-    heart = samples.filter(pl.col("heart_rate") > 0)["heart_rate"]
-    return {
-        "elapsed_time_s": streams.elapsed_time_s(samples["ts"]),
-        "moving_time_s": streams.timer_time_s(samples["ts"]),
-        "distance_m": streams.track_distance_m(samples),
-        "ascent_m": ascent if has_altitude else None,
-        "descent_m": descent if has_altitude else None,
-        "avg_cadence_spm": float(moving.mean()) if moving.len() else None,
-        "avg_hr": float(heart.mean()) if heart.len() else None,
-        "max_hr": float(heart.max()) if heart.len() else None,
     }
 
 

@@ -23,7 +23,10 @@ SAMPLE_SCHEMA: dict[str, pl.DataType] = {
     "cadence_spm": pl.Float64,
     "cadence_rpm": pl.Float64,
     "power_w": pl.Int32,
+    "grade_pct": pl.Float64,
+    "moving": pl.Boolean,
 }
+"""`grade_pct` and `moving` come from Strava's streams; device files leave them NULL."""
 
 LAP_SCHEMA: dict[str, pl.DataType] = {
     "lap_index": pl.Int32,
@@ -69,6 +72,14 @@ class Activity:
     name: str | None = None
     start_lat: float | None = None
     start_lon: float | None = None
+    gear_id: str | None = None
+    """Source-qualified, e.g. `strava:g123` (see core.gear)."""
+    strava_id: int | None = None
+    """The Strava activity this is, when known: the key that makes API, export and file one."""
+    strava_sport_type: str | None = None
+    trainer: bool | None = None
+    description: str | None = None
+    private_note: str | None = None
     samples: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SAMPLE_SCHEMA))
     laps: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LAP_SCHEMA))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from gaitload import sqlfiles
+from gaitload import sqlfiles, streams
 from gaitload.errors import DatabaseLockedError, GaitloadError
 
 MIGRATIONS = "gaitload.store.migrations"
@@ -50,13 +50,34 @@ def connect(
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
     if not read_only:
+        register_functions(con)
         migrate(con)
     return con
 
 
+SMOOTHED_GAIN_THRESHOLD_M = 2.0
+"""Hysteresis on the already smoothed altitude (metrics): small enough for rolling terrain."""
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """The Python functions gaitload's SQL calls: `gaitload_gain`, the hysteresis climb."""
+
+    def gaitload_gain(values: list[float] | None) -> list[float] | None:
+        if values is None:
+            return None
+        return list(streams.gain(values, SMOOTHED_GAIN_THRESHOLD_M))
+
+    con.create_function(
+        "gaitload_gain", gaitload_gain, ["DOUBLE[]"], "DOUBLE[]", side_effects=False
+    )
+
+
 @contextmanager
-def opened(path: Path, *, read_only: bool = False, wait_s: float = 30.0) -> Iterator:
-    """A connection for one session; a write session ends by publishing the readers' snapshot.
+def opened(
+    path: Path, *, read_only: bool = False, wait_s: float = 30.0, publish: bool = True
+) -> Iterator:
+    """A connection for one session; a write session ends by publishing the readers' snapshot
+    (unless `publish` is false: a caller writing in many short sessions publishes once at the end).
 
     Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
     DuckDB lets threads share a writer, but their schema and view statements would conflict.
@@ -72,9 +93,10 @@ def opened(path: Path, *, read_only: bool = False, wait_s: float = 30.0) -> Iter
     try:
         with _connection(path, read_only=False, wait_s=wait_s) as con:
             yield con
-        from gaitload.store.reading import publish_snapshot
+        if publish:
+            from gaitload.store.reading import publish_snapshot
 
-        publish_snapshot(path)
+            publish_snapshot(path)
     finally:
         lock.release()
 

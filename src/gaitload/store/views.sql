@@ -26,6 +26,11 @@ SELECT
     a.max_hr,
     a.device,
     a.gear_id,
+    a.strava_id,
+    a.strava_sport_type,
+    a.trainer,
+    a.description,
+    a.private_note,
     a.partial,
     a.totals_source,
     a.samples,
@@ -54,3 +59,8 @@ CREATE OR REPLACE VIEW ingest_log AS
 SELECT l.ingest_id, l.run_id, l.logged_at, t.name AS athlete, l.source, l.path, l.sha256,
        l.status, l.reason, l.activities, l.records, l.decoder
 FROM core.ingest_log l LEFT JOIN core.athletes t USING (athlete_id);
+
+CREATE OR REPLACE VIEW strava_sync AS
+SELECT t.name AS athlete, s.strava_athlete_id, s.cursor_start_utc, s.backfill_done,
+       s.activities_synced, s.last_sync_at, s.last_reconciled_at, s.last_stop_reason
+FROM core.strava_sync s JOIN core.athletes t USING (athlete_id);

@@ -7,13 +7,17 @@ complete file after a truncated one) is recognised by athlete, sport and start t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import AthleteSettings
+from gaitload.sources import strava as strava_names
+from gaitload.sources import strava_export
 from gaitload.sources.model import Activity, ParsedFile
+from gaitload.store import activities
 
 SQL = "gaitload.store.sql"
 
@@ -76,7 +80,12 @@ def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | 
 
 
 def save(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, athlete_id: int, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    athlete_id: int,
+    run_id: str,
+    *,
+    source: str = "fit",
 ) -> FileOutcome:
     outcome = FileOutcome(
         path=str(parsed.path),
@@ -101,7 +110,7 @@ def save(
                 status=outcome.status,
                 reason=outcome.reason,
             )
-        log(con, run_id, athlete_id, outcome, decoder=parsed.decoder)
+        log(con, run_id, athlete_id, outcome, source=source, decoder=parsed.decoder)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -141,62 +150,22 @@ def _save_activity(
     athlete_id: int,
     outcome: FileOutcome,
 ) -> None:
-    (same,) = con.execute(
-        sqlfiles.load(SQL, "same_activity.sql"),
-        {
-            "athlete_id": athlete_id,
-            "sport": activity.sport,
-            "start_time_utc": activity.start_time_utc,
-            "file_sha256": parsed.sha256,
-        },
-    ).fetchall() or [None]
-    if same:
-        existing_id, existing_partial, existing_samples, existing_file = same
-        if not _fuller(activity, existing_partial, existing_samples):
-            outcome.reason = outcome.reason or f"same activity as #{existing_id} ({existing_file})"
-            return
-        outcome.reason = outcome.reason or f"replaces #{existing_id} ({existing_file}), less full"
-        for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
-            con.execute(statement, {"activity_id": existing_id})
-        outcome.replaced.append(existing_id)
-    activity_id = _insert(con, parsed, activity, athlete_id)
-    outcome.activity_ids.append(activity_id)
-
-
-def _fuller(new: Activity, existing_partial: bool, existing_samples: int) -> bool:
-    """The same session twice: keep the fuller recording, whatever order files arrive in."""
-    if new.partial != existing_partial:
-        return existing_partial
-    return new.samples.height > existing_samples
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedFile, a: Activity, athlete_id: int
-) -> int:
-    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in ("samples", "laps")}
-    ((activity_id,),) = _execute(
-        con,
-        "insert_activity.sql",
-        **columns,
-        athlete_id=athlete_id,
-        source_file=parsed.path.name,
-        file_sha256=parsed.sha256,
-        samples=a.samples.height,
-    ).fetchall()
-    con.register("new_laps", a.laps)
-    con.register("new_samples", a.samples)
-    try:
-        con.execute(
-            "INSERT INTO core.laps BY NAME SELECT ? AS activity_id, * FROM new_laps", [activity_id]
+    activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
+    stored = activities.store(
+        con, activity, athlete_id, source_file=parsed.path.name, file_sha256=parsed.sha256
+    )
+    if stored.action == "kept":
+        same = f"same activity as #{stored.activity_id} ({stored.other})"
+        outcome.reason = outcome.reason or same
+        return
+    if stored.action in ("replaced", "updated"):
+        outcome.reason = outcome.reason or (
+            f"replaces #{stored.activity_id} ({stored.other}), less full"
+            if stored.action == "replaced"
+            else f"updates #{stored.activity_id} ({stored.other})"
         )
-        con.execute(
-            "INSERT INTO core.samples BY NAME SELECT ? AS activity_id, * FROM new_samples",
-            [activity_id],
-        )
-    finally:
-        con.unregister("new_laps")
-        con.unregister("new_samples")
-    return activity_id
+        outcome.replaced.append(stored.activity_id)
+    outcome.activity_ids.append(stored.activity_id)
 
 
 def _file_status(parsed: ParsedFile, outcome: FileOutcome) -> str:
@@ -207,3 +176,69 @@ def _file_status(parsed: ParsedFile, outcome: FileOutcome) -> str:
 
 def _execute(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object):
     return con.execute(sqlfiles.load(SQL, sql_file), params)
+
+
+def save_gear(
+    con: duckdb.DuckDBPyConnection,
+    athlete_id: int,
+    gear_id: str,
+    kind: str,
+    name: str,
+    distance_m: float | None = None,
+    retired: bool = False,
+) -> None:
+    _execute(
+        con,
+        "upsert_gear.sql",
+        gear_id=gear_id,
+        athlete_id=athlete_id,
+        kind=kind,
+        name=name,
+        distance_m=distance_m,
+        retired=retired,
+    )
+
+
+def save_export_gear(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, gear: list[strava_export.ExportGear]
+) -> None:
+    for item in gear:
+        save_gear(
+            con, athlete_id, strava_export.gear_id(item.name, athlete_id), item.kind, item.name
+        )
+
+
+def adopt_export_gear(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, gear_id: str, name: str
+) -> None:
+    params = {
+        "athlete_id": athlete_id,
+        "gear_id": gear_id,
+        "export_gear_id": strava_export.gear_id(name, athlete_id),
+    }
+    for statement in sqlfiles.statements(SQL, "adopt_export_gear.sql"):
+        con.execute(statement, params)
+
+
+def link_export_row(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, sha256: str, row: strava_export.ExportRow
+) -> int | None:
+    """A file imported before (from the watch) is in the export too: give it its Strava id."""
+    found = _execute(
+        con, "activity_of_file.sql", athlete_id=athlete_id, sha256=sha256, start_utc=row.start_utc
+    ).fetchone()
+    if found is None:
+        return None
+    fields = SimpleNamespace(
+        source="export",
+        strava_id=row.strava_id,
+        strava_sport_type=row.sport_type,
+        trainer=None,
+        name=row.name,
+        description=row.description,
+        private_note=row.private_note,
+        gear_id=strava_export.gear_id(row.gear, athlete_id) if row.gear else None,
+        surface=strava_names.surface_of(row.sport_type, None) if row.sport_type else None,
+    )
+    activities.enrich(con, found[0], fields, None, authoritative=False)
+    return found[0]

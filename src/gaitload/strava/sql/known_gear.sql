@@ -1,0 +1,1 @@
+SELECT gear_id FROM core.gear WHERE athlete_id = $athlete_id
