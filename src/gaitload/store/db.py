@@ -24,9 +24,13 @@ MIGRATIONS = "gaitload.store.migrations"
 
 
 def connect(
-    path: Path, *, read_only: bool = False, wait_s: float = 30.0
+    path: Path, *, read_only: bool = False, wait_s: float = 30.0, migrations: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database, migrated and with current views; waits up to `wait_s` for a lock."""
+    """Open the database, migrated and with current views; waits up to `wait_s` for a lock.
+
+    `migrations=False` skips the schema check for a writer that reopens the file many times
+    in one run (the Strava sync) after its first open migrated it.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():
@@ -47,14 +51,16 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
-    if not read_only:
+    if not read_only and migrations:
         migrate(con)
     return con
 
 
 @contextmanager
-def opened(path: Path, *, read_only: bool = False, wait_s: float = 30.0) -> Iterator:
-    con = connect(path, read_only=read_only, wait_s=wait_s)
+def opened(
+    path: Path, *, read_only: bool = False, wait_s: float = 30.0, migrations: bool = True
+) -> Iterator:
+    con = connect(path, read_only=read_only, wait_s=wait_s, migrations=migrations)
     try:
         yield con
     finally:
