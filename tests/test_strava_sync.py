@@ -166,6 +166,7 @@ def test_spent_budget_stops_cleanly_and_the_next_run_resumes_without_a_429(setti
     assert fake_strava.count(r".*", status=429) == 0  # stopped before Strava had to say no
     assert synced_ids(settings) == ids[:5]
     assert cursor(settings) == (START + timedelta(days=4)).replace(tzinfo=None)
+    assert "15-minute" in rows(settings, "SELECT last_stop_reason FROM strava_sync")[0][0]
     fake_strava.new_window()
 
     (second,) = strava.sync(settings)
@@ -174,6 +175,7 @@ def test_spent_budget_stops_cleanly_and_the_next_run_resumes_without_a_429(setti
 
     assert (second.stopped is not None, third.stopped, third.caught_up) == (True, None, True)
     assert synced_ids(settings) == ids
+    assert rows(settings, "SELECT last_stop_reason FROM strava_sync") == [(None,)]
     assert fake_strava.count(DETAIL) == len(ids)  # each activity fetched exactly once
     assert fake_strava.count(r".*", status=429) == 0
 
@@ -345,6 +347,7 @@ def test_edits_deletions_and_late_uploads_on_strava_are_reflected(settings, fake
 
     fake_strava.activities[1001].summary["name"] = "Renamed: hill reps"
     fake_strava.activities[1001].summary["sport_type"] = "TrailRun"
+    fake_strava.activities[1002].summary["sport_type"] = "Hike"  # a walk up a hill, relabelled
     fake_strava.activities[1003].summary["elapsed_time"] = 150  # cropped
     fake_strava.activities[1003].streams = {
         k: v[:31] for k, v in fake_strava.activities[1003].streams.items()
@@ -355,11 +358,12 @@ def test_edits_deletions_and_late_uploads_on_strava_are_reflected(settings, fake
 
     (report,) = strava.sync(settings)
 
-    assert (report.new, report.updated, report.deleted) == (1, 2, 1)
+    assert (report.new, report.updated, report.deleted) == (1, 3, 1)
     assert synced_ids(settings) == sorted([900, *(i for i in ids if i != 1004)])
     assert rows(
         settings, "SELECT name, strava_sport_type, surface FROM activities WHERE strava_id = 1001"
     ) == [("Renamed: hill reps", "TrailRun", "trail")]
+    assert rows(settings, "SELECT sport FROM activities WHERE strava_id = 1002") == [("hiking",)]
     assert rows(settings, "SELECT samples FROM activities WHERE strava_id = 1003") == [(31,)]
     assert fake_strava.count(STREAMS) - streams_before == 2  # the cropped one and the new one
     logged = rows(settings, "SELECT path, status FROM ingest_log WHERE status = 'deleted'")

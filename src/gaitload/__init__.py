@@ -2,7 +2,17 @@
 
 from gaitload.config import Settings, load_settings
 from gaitload.ingest import ImportReport, import_paths
+from gaitload.strava import SyncReport
+from gaitload.strava import sync as sync_strava
 
 __version__ = "0.1.0"
 
-__all__ = ["ImportReport", "Settings", "__version__", "import_paths", "load_settings"]
+__all__ = [
+    "ImportReport",
+    "Settings",
+    "SyncReport",
+    "__version__",
+    "import_paths",
+    "load_settings",
+    "sync_strava",
+]

@@ -80,7 +80,8 @@ def import_cmd(
     workers: int | None,
     quiet: bool,
 ) -> None:
-    """Import FIT files (.fit, .fit.gz) and folders of them, recursively."""
+    """Import activity files (.fit, .gpx, .tcx, each maybe .gz), folders of them, and Strava
+    exports (the zip, or its unpacked folder)."""
     settings = _settings(ctx)
     report = _run_import(settings, list(paths), athlete, workers, quiet)
     render_report(report, settings)

@@ -59,7 +59,7 @@ def store(
         for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
             con.execute(statement, {"activity_id": existing})
         for name in (*STRAVA_FIELDS, "surface"):
-            setattr(activity, name, merged[name])
+            setattr(activity, name, merged[name])  # the recording's own sport stays
         _insert(
             con,
             activity,
@@ -153,16 +153,21 @@ def _merged_strava_fields(
 ) -> dict:
     """New values fill gaps and win, except that an export never overrides what the API said.
 
-    `authoritative`: a newer version of the same source's record (an edit on Strava), whose
-    values replace the old ones even where it cleared them.
+    `authoritative`: fresh values from Strava (an edit), which replace the old ones even
+    where they cleared them. The sport and surface follow only when the stored recording is
+    the same source's (a Strava run relabelled a hike is a hike); a device file keeps its own.
     """
     new_from = _meta_from(new)
     api_beats_new = old["strava_meta_from"] == "api" and new_from == "export"
     merged = {}
-    for name in (*STRAVA_FIELDS, "surface"):
+    for name in STRAVA_FIELDS:
         value = getattr(new, name)
         keep_old = not authoritative and (value is None or api_beats_new)
         merged[name] = old[name] if keep_old and old[name] is not None else value
+    same_source = authoritative and old["source"] == new.source
+    merged["surface"] = new.surface if same_source else new.surface or old["surface"]
+    merged["sport"] = new.sport if same_source else old["sport"]
+    merged["sub_sport"] = new.sub_sport if same_source else old["sub_sport"]
     merged["strava_meta_from"] = (
         old["strava_meta_from"] if api_beats_new else new_from or old["strava_meta_from"]
     )
@@ -231,6 +236,8 @@ def forget_strava(con: duckdb.DuckDBPyConnection, athlete_id: int, strava_id: in
     cleared = {name: None for name in STRAVA_FIELDS} | {
         "name": None,
         "surface": old["surface"],
+        "sport": old["sport"],
+        "sub_sport": old["sub_sport"],
         "strava_meta_from": None,
         "strava_fingerprint": None,
     }

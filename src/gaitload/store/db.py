@@ -26,9 +26,13 @@ VIEWS = (("gaitload.store", "views.sql"), ("gaitload.metrics", "views.sql"))
 
 
 def connect(
-    path: Path, *, read_only: bool = False, wait_s: float = 30.0
+    path: Path, *, read_only: bool = False, wait_s: float = 30.0, migrations: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database, migrated and with current views; waits up to `wait_s` for a lock."""
+    """Open the database, migrated and with current views; waits up to `wait_s` for a lock.
+
+    `migrations=False` skips the schema check for a writer that reopens the file many times
+    in one run (the Strava sync) after its first open migrated it.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():
@@ -51,6 +55,7 @@ def connect(
             delay = min(delay * 2, 2.0)
     if not read_only:
         register_functions(con)
+    if not read_only and migrations:
         migrate(con)
     return con
 
@@ -74,10 +79,16 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def opened(
-    path: Path, *, read_only: bool = False, wait_s: float = 30.0, publish: bool = True
+    path: Path,
+    *,
+    read_only: bool = False,
+    wait_s: float = 30.0,
+    publish: bool = True,
+    migrations: bool = True,
 ) -> Iterator:
     """A connection for one session; a write session ends by publishing the readers' snapshot
-    (unless `publish` is false: a caller writing in many short sessions publishes once at the end).
+    (unless `publish` is false: a caller writing in many short sessions publishes once at the
+    end). `migrations=False` skips the schema check for those short sessions.
 
     Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
     DuckDB lets threads share a writer, but their schema and view statements would conflict.
@@ -91,7 +102,7 @@ def opened(
     if not lock.acquire(timeout=wait_s):
         raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
     try:
-        with _connection(path, read_only=False, wait_s=wait_s) as con:
+        with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
             yield con
         if publish:
             from gaitload.store.reading import publish_snapshot
@@ -102,8 +113,8 @@ def opened(
 
 
 @contextmanager
-def _connection(path: Path, *, read_only: bool, wait_s: float) -> Iterator:
-    con = connect(path, read_only=read_only, wait_s=wait_s)
+def _connection(path: Path, *, read_only: bool, wait_s: float, migrations: bool = True) -> Iterator:
+    con = connect(path, read_only=read_only, wait_s=wait_s, migrations=migrations)
     try:
         yield con
     finally:

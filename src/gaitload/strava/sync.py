@@ -93,20 +93,21 @@ def sync(
         reports.append(report)
         if spent:
             continue  # the budget is the application's, shared by every athlete
-        athlete_sync = None
+        runner = None
         try:
-            athlete_sync = _AthleteSync(settings, report, budget, sleep, on_progress)
-            athlete_sync.run()
+            runner = _AthleteSync(settings, report, budget, sleep, on_progress)
+            runner.run()
         except RateLimitSpent as error:
             report.stopped = spent = str(error)
         except StravaUnavailable as error:
             report.stopped = str(error)
         except StravaAuthError as error:
             report.error = str(error)
-        finally:
-            if athlete_sync is not None:  # what was stored counts, even if the sync stopped
-                with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
-                    metrics.refresh(con, athlete_id=athlete_sync.athlete_id)
+        if runner is not None and (report.stopped or report.error):
+            runner.note_stop(report.stopped or report.error)
+        if runner is not None:  # what was stored counts, even if the sync stopped
+            with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
+                metrics.refresh(con, athlete_id=runner.athlete_id)
     return reports
 
 
@@ -142,6 +143,13 @@ class _AthleteSync:
             state = con.execute(
                 sqlfiles.load(SQL, "sync_state.sql"), {"athlete_id": self.athlete_id}
             ).fetchone()
+            self.linked = self._read_linked(con)
+            self.known_gear = {
+                r[0]
+                for r in con.execute(
+                    sqlfiles.load(SQL, "known_gear.sql"), {"athlete_id": self.athlete_id}
+                ).fetchall()
+            }
         self.strava_athlete_id, self.cursor, self.backfill_done, _ = state or (None, None, False, 0)
         report.cursor = self.cursor
 
@@ -183,7 +191,7 @@ class _AthleteSync:
             if len(items) < per_page:
                 break
             page += 1
-        linked = self._linked()
+        linked = self.linked
         for strava_id in sorted(set(linked) - set(listed)):
             self._write(lambda con, sid=strava_id: self._forget(con, sid, "deleted on Strava"))
         for summary in sorted(listed.values(), key=_start):
@@ -205,7 +213,7 @@ class _AthleteSync:
         since = datetime.now(UTC).replace(tzinfo=None) - timedelta(
             days=self.settings.strava.recheck_days
         )
-        for strava_id, stored in sorted(self._linked().items()):
+        for strava_id, stored in sorted(self.linked.items()):
             if stored["start_time_utc"] >= since and strava_id not in self.fetched:
                 self._refetch_details(strava_id, stored)
 
@@ -213,7 +221,7 @@ class _AthleteSync:
     def _one(self, summary: dict, *, advance: bool) -> None:
         strava_id = int(summary["id"])
         print_ = mapping.fingerprint(summary)
-        stored = self._linked_one(strava_id)
+        stored = self.linked.get(strava_id)
         if stored and stored["strava_fingerprint"] == print_:
             self._advance(summary, advance)
             return
@@ -325,7 +333,13 @@ class _AthleteSync:
             self.cursor = self.report.cursor = start
         self._save_state(con, synced=1)
 
-    def _save_state(self, con, *, synced: int = 0, backfill_done: bool = False) -> None:
+    def note_stop(self, reason: str) -> None:
+        """Why this run ended early, for `strava_sync.last_stop_reason`."""
+        self._write(lambda con: self._save_state(con, stop_reason=reason))
+
+    def _save_state(
+        self, con, *, synced: int = 0, backfill_done: bool = False, stop_reason: str | None = None
+    ) -> None:
         con.execute(
             sqlfiles.load(SQL, "save_sync_state.sql"),
             {
@@ -334,7 +348,7 @@ class _AthleteSync:
                 "cursor_start_utc": self.cursor,
                 "backfill_done": backfill_done,
                 "synced": synced,
-                "stop_reason": None,
+                "stop_reason": stop_reason,
             },
         )
 
@@ -370,14 +384,7 @@ class _AthleteSync:
         if gear_id is None or gear_id in self.gear_tried:
             return
         self.gear_tried.add(gear_id)
-        with self._db() as con:
-            known = {
-                r[0]
-                for r in con.execute(
-                    sqlfiles.load(SQL, "known_gear.sql"), {"athlete_id": self.athlete_id}
-                ).fetchall()
-            }
-        if gear_id in known:
+        if gear_id in self.known_gear:
             return
         try:
             gear = self.api.gear(gear_id.removeprefix("strava:"))
@@ -391,19 +398,17 @@ class _AthleteSync:
         distance = float(gear.distance) if gear.distance is not None else None
         writer.save_gear(con, self.athlete_id, gear_id, kind, name, distance)
         writer.adopt_export_gear(con, self.athlete_id, gear_id, name)
+        self.known_gear.add(gear_id)
         self.report.gear += 1
 
     # -- helpers ---------------------------------------------------------------------------
-    def _linked(self) -> dict[int, dict]:
-        with self._db() as con:
-            cursor = con.execute(
-                sqlfiles.load(SQL, "linked_activities.sql"), {"athlete_id": self.athlete_id}
-            )
-            names = [d[0] for d in cursor.description]
-            return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-
-    def _linked_one(self, strava_id: int) -> dict | None:
-        return self._linked().get(strava_id)
+    def _read_linked(self, con) -> dict[int, dict]:
+        """Stored activities by Strava id, read once; `_write` keeps the map current."""
+        cursor = con.execute(
+            sqlfiles.load(SQL, "linked_activities.sql"), {"athlete_id": self.athlete_id}
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
     def _file_copy(self, activity) -> bool:
         with self._db() as con:
@@ -411,8 +416,15 @@ class _AthleteSync:
         return found is not None and found["source"] != "strava" and found["samples"] > 0
 
     def _db(self):
-        # many short write sessions: the readers' snapshot is published once, at the end
-        return db.opened(self.settings.db_path, wait_s=self.settings.lock_wait_s, publish=False)
+        """Opened per write; migrated once, at the first open of the sync; the readers'
+        snapshot is published once, at the end (by the metrics refresh)."""
+        migrated, self.migrated = getattr(self, "migrated", False), True
+        return db.opened(
+            self.settings.db_path,
+            wait_s=self.settings.lock_wait_s,
+            migrations=not migrated,
+            publish=False,
+        )
 
     def _write(self, fn: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
         """One transaction, on a connection held only while writing (readers can get in)."""
@@ -424,6 +436,7 @@ class _AthleteSync:
             except Exception:
                 con.execute("ROLLBACK")
                 raise
+            self.linked = self._read_linked(con)
         self._progress("")
 
     def _progress(self, message: str) -> None:

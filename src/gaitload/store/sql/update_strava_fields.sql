@@ -1,6 +1,6 @@
 UPDATE core.activities SET
     strava_id = $strava_id, strava_sport_type = $strava_sport_type, trainer = $trainer,
     name = $name, description = $description, private_note = $private_note, gear_id = $gear_id,
-    surface = $surface, strava_meta_from = $strava_meta_from,
+    surface = $surface, sport = $sport, sub_sport = $sub_sport, strava_meta_from = $strava_meta_from,
     strava_fingerprint = $strava_fingerprint
 WHERE activity_id = $activity_id
