@@ -97,7 +97,8 @@ def test_cli_without_app_credentials_says_where_to_put_them(tmp_path, fake_strav
         cli, ["strava", "login", "--code", "x"], env={"GAITLOAD_DATA_DIR": str(tmp_path)}
     )
     assert result.exit_code != 0
-    assert "STRAVA_CLIENT_ID" in str(result.exception)
+    assert "STRAVA_CLIENT_ID" in result.output  # one line, no traceback
+    assert "Traceback" not in result.output
 
 
 def test_cli_inactive_application_is_one_line_without_traceback(tmp_path, fake_strava):
