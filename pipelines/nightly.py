@@ -12,14 +12,17 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.concurrency.sync import concurrency
 from prefect.futures import wait
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
+from gaitload import strava
 from gaitload.config import Settings, load_settings
-from gaitload.errors import TransientError
+from gaitload.errors import StravaAuthError, StravaUnavailable, TransientError
 from gaitload.ingest import import_paths
+from gaitload.strava import tokens as strava_tokens
 
 
 def retry_transient(task, task_run, state) -> bool:
@@ -65,11 +68,38 @@ def import_inbox(settings: Settings, athlete: str, inbox: Path) -> dict:
     }
 
 
+@task(name="sync-strava", retries=2, retry_condition_fn=retry_transient)
+def sync_strava(settings: Settings, athlete: str) -> dict:
+    """One athlete's Strava sync. The rate budget is the application's, shared by every
+    athlete: a global concurrency limit `strava-api` (create it with
+    `prefect gcl create strava-api --limit 1`) keeps syncs on several workers from spending
+    it at once; in one process the syncs take turns on the database anyway."""
+    with concurrency("strava-api", occupy=1, strict=False):
+        (report,) = strava.sync(settings, athlete)
+    if report.unavailable:
+        raise StravaUnavailable(report.stopped)  # transient: Prefect retries with backoff
+    if report.error:
+        raise StravaAuthError(report.error)  # terminal: this athlete fails, the others go on
+    notes = (
+        [f"Strava stopped early, resumes next night: {report.stopped}"] if report.stopped else []
+    )
+    return {
+        "imported": report.new,
+        "updated": report.updated + report.merged,
+        "deleted": report.deleted,
+        "notes": notes,
+    }
+
+
 @task(name="athlete-night", task_run_name="night-{athlete}")
 def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0) -> AthleteNight:
     """One athlete's night; a failure here fails this athlete only."""
     backoff = exponential_backoff(backoff_factor=retry_backoff_s)
     night = AthleteNight(athlete)
+    if athlete in strava_tokens.connected_athletes(settings):
+        synced = sync_strava.with_options(retry_delay_seconds=backoff)(settings, athlete)
+        night.imported += synced["imported"]
+        night.notes += synced["notes"]
     inbox = settings.athlete(athlete).inbox
     if inbox and inbox.exists():
         result = import_inbox.with_options(retry_delay_seconds=backoff)(settings, athlete, inbox)
@@ -95,6 +125,7 @@ def nightly(
     settings = load_settings(db=db, config=config)
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
+    names += [n for n in strava_tokens.connected_athletes(settings) if n not in names]
     futures = {name: athlete_night.submit(settings, name, retry_backoff_s) for name in names}
     wait(list(futures.values()))
     states = {name: future.state for name, future in futures.items()}

@@ -195,3 +195,81 @@ def test_backfill_in_chunks_and_resume(prefect_server, tmp_path, demo_fit):
         "rejected": 0,
     }
     assert count(db, "SELECT count(*) FROM activities") == [(len(demo_fit),)]
+
+
+def strava_config(root: Path, fake, athletes: dict[str, Path | None]) -> Path:
+    from tests.fake_strava import CLIENT_ID, CLIENT_SECRET
+
+    config = root / "gaitload.toml"
+    body = [
+        f'db = "{root / "gaitload.duckdb"}"',
+        f'data_dir = "{root}"',
+        "[strava]",
+        f"client_id = {CLIENT_ID}",
+        f'client_secret = "{CLIENT_SECRET}"',
+        f'host = "{fake.host}"',
+        "per_page = 5",
+        "backoff_s = 0.01",
+        "retries = 1",
+        "request_timeout_s = 2.0",
+        "max_wait_s = 0.0",
+    ]
+    for name, inbox in athletes.items():
+        body += [f"[athletes.{name}]", 'timezone = "America/Denver"']
+        if inbox:
+            body.append(f'inbox = "{inbox}"')
+    config.write_text("\n".join(body) + "\n")
+    return config
+
+
+def test_strava_nights_first_quiet_and_strava_down(prefect_server, tmp_path, demo_fit, fake_strava):
+    from datetime import UTC, datetime, timedelta
+
+    from gaitload import strava
+    from gaitload.config import load_settings
+    from pipelines.nightly import nightly
+    from tests.builders import run_samples
+    from tests.fake_strava import run
+
+    for i in range(6):
+        fake_strava.add(
+            run(
+                2000 + i,
+                datetime(2026, 7, 1, 12, tzinfo=UTC) + timedelta(days=i),
+                samples=run_samples(n=61, interval=5),
+            )
+        )
+    inbox = tmp_path / "ben-inbox"
+    inbox.mkdir()
+    (inbox / demo_fit[0].name).write_bytes(demo_fit[0].read_bytes())
+    config = strava_config(tmp_path, fake_strava, {"anna": None, "ben": inbox})
+    strava.login(load_settings(config=config), "anna", code=fake_strava.issue_code())
+    db = tmp_path / "gaitload.duckdb"
+
+    first = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    rows = {r["athlete"]: r for r in first.result()}
+    assert first.message == "2 of 2 athletes ok"
+    assert rows["anna"]["imported"] == 6 and rows["ben"]["imported"] == 1
+    assert count(db, "SELECT athlete, count(*) FROM activities GROUP BY 1 ORDER BY 1") == [
+        ("anna", 6),
+        ("ben", 1),
+    ]
+    # the Strava activities got their metrics like any other
+    assert count(
+        db, "SELECT count(*) FROM activity_metrics WHERE athlete = 'anna' AND effort_km > 0"
+    ) == [(6,)]
+
+    quiet = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    assert {r["athlete"]: r["imported"] for r in quiet.result()} == {"anna": 0, "ben": 0}
+
+    fake_strava.add(
+        run(2100, datetime(2026, 7, 20, 12, tzinfo=UTC), samples=run_samples(n=61, interval=5))
+    )
+    fake_strava.fail(r"/api/v3/athlete$", status=503, times=100)
+    down = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+    assert down.is_completed() and down.message == "1 of 2 athletes ok; failed: anna"
+    rows = {r["athlete"]: r for r in down.result()}
+    assert rows["anna"]["status"] == "failed" and "StravaUnavailable" in rows["anna"]["notes"][0]
+    # retried by Prefect: the sync task ran three times (1 + 2 retries), each asking once
+    assert fake_strava.count(r"/api/v3/athlete$", status=503) >= 3
+    assert count(db, "SELECT count(*) FROM activities WHERE athlete = 'anna'") == [(6,)]

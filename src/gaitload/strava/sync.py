@@ -52,6 +52,8 @@ class SyncReport:
     """Why the sync stopped before the end (budget, Strava unavailable): the next run resumes."""
     error: str | None = None
     """Why this athlete could not be synced at all (not connected, token revoked)."""
+    unavailable: bool = False
+    """Stopped because Strava kept failing (5xx, timeouts): worth retrying later."""
 
 
 Progress = Callable[[SyncReport, str], None]
@@ -101,6 +103,7 @@ def sync(
             report.stopped = spent = str(error)
         except StravaUnavailable as error:
             report.stopped = str(error)
+            report.unavailable = True
         except StravaAuthError as error:
             report.error = str(error)
         if runner is not None and (report.stopped or report.error):
