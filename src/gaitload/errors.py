@@ -2,10 +2,12 @@
 
     GaitloadError
      ├── TransientError        worth retrying later: a locked database, a rate limit, a timeout
-     │    └── DatabaseLockedError
+     │    ├── DatabaseLockedError
+     │    └── MailDeliveryError     SMTP down, refused or timed out: the email stays pending
      └── TerminalError         retrying will not help until something changes
           ├── ConfigError
-          └── CorruptFileError
+          ├── CorruptFileError
+          └── MailLoginError        the SMTP server refused the user name or password
 
 The CLI turns any of them into one line that says what to do; Prefect retries only
 `TransientError`.
@@ -36,3 +38,12 @@ class CorruptFileError(TerminalError):
 
 class DatabaseLockedError(TransientError):
     """Another process holds the DuckDB file for writing."""
+
+
+class MailDeliveryError(TransientError):
+    """An alert email was not delivered (server down, refused it, timed out); it stays pending
+    with the error recorded, and the next send retries it."""
+
+
+class MailLoginError(TerminalError):
+    """The SMTP server refused the login: the credentials need fixing before a retry helps."""
