@@ -324,3 +324,17 @@ def test_refresh_touches_only_new_activities_and_full_rebuilds_all(history):
         assert metrics.refresh(con, full=True).activities == len(PLAN) + 1
         after = con.execute("SELECT * FROM activity_metrics ORDER BY activity_id").fetchall()
     assert after == before
+
+
+def test_a_run_without_altitude_has_no_grade(tmp_path):
+    settings = make_settings(tmp_path)
+    indoor = steady_run(6, gps=False).with_columns(altitude_m=pl.lit(None, pl.Float64))
+    write_fit(
+        tmp_path / "treadmill.fit",
+        datetime(2026, 3, 3, 14, tzinfo=UTC),
+        [SessionSpec("running", indoor, "treadmill")],
+    )
+    import_paths(settings, [tmp_path / "treadmill.fit"])
+    rows = q(settings, "SELECT distance_up5_m, distance_down5_m, descent_m FROM activity_metrics")
+    assert rows == [(None, None, None)]  # not 6 km "uphill": no altitude, no grade
+    assert q(settings, "SELECT count(*) FROM activity_grades") == [(0,)]

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
@@ -120,7 +122,8 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     render_report(report, settings)
     render_weeks(demo.weekly_summary(settings), today=end_day)
     render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
-    console.print(f"\nExplore it: gaitload --db {settings.db_path} activities")
+    render_demo_alerts(settings, end_day)
+    console.print(f"\nExplore it: gaitload --db {settings.db_path} alerts")
 
 
 @cli.command("activities")
@@ -341,6 +344,100 @@ def _run_import(
             workers=workers,
             on_total=lambda n: progress.update(task, total=n),
             on_file=lambda o: progress.update(task, advance=1, name=Path(o.path).name),
+        )
+
+
+@cli.command("alerts")
+@click.option("--athlete", help="Only this athlete.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only episodes still going on or after this day.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Evaluate as if this day were today (records nothing, unless with --send).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the episodes as a JSON list.")
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Email what is new: by SMTP when configured, else .eml files in the outbox.",
+)
+@click.pass_context
+def alerts_cmd(
+    ctx: click.Context, athlete: str | None, since, as_of, as_json: bool, send: bool
+) -> None:
+    """Risk alerts: each episode of the article's risk patterns, newest first."""
+    from gaitload.notify import send_alerts
+    from gaitload.rules import check_alerts, recorded_alerts
+
+    settings = _settings(ctx)
+    day = as_of.date() if as_of else None
+    since_day = since.date() if since else None
+    if send:
+        report = send_alerts(settings, as_of=day, athlete=athlete)
+        alerts = recorded_alerts(settings, athlete=athlete, since=since_day)
+    else:
+        report = None
+        alerts = check_alerts(settings, as_of=day, athlete=athlete, since=since_day)
+    if as_json:
+        click.echo(json.dumps([a.to_json() for a in alerts], indent=2))
+    else:
+        render_alerts(alerts)
+    if report is not None:
+        render_delivery(report, err if as_json else console)
+
+
+def render_demo_alerts(settings: Settings, as_of: date) -> None:
+    from gaitload.notify import outbox_files, send_alerts
+    from gaitload.rules import recorded_alerts
+
+    report = send_alerts(settings, as_of=as_of, athlete=demo.DEMO_ATHLETE)
+    console.print(f"\n[bold]Risk alerts as of {as_of}[/bold]")
+    render_alerts(recorded_alerts(settings, athlete=demo.DEMO_ATHLETE))
+    files = outbox_files(settings)
+    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}")
+    for path in files:
+        console.print(f"  {path.name}", highlight=False)
+
+
+def render_alerts(alerts: list) -> None:
+    """One line per episode (newest first), its message below it: names stay plain text."""
+    if not alerts:
+        console.print("No alerts.")
+        return
+    styles = {"high": "bold red", "warn": "dark_orange", "info": "cyan"}
+    for a in alerts:
+        status = "open" if a.status == "open" else f"resolved {a.resolved_on}"
+        head = Text.assemble(
+            (f"{a.date}  ", "bold"),
+            (f"{a.severity.upper():<4}", styles[a.severity]),
+            f"  {a.factor}",
+            f" ({a.evidence.get('shoe')})" if a.subject else "",
+            f"  {a.athlete}, {status}",
+            f", email {a.delivery}" if a.delivery else "",
+        )
+        console.print(head)
+        console.print(Padding(Text(a.message), (0, 0, 0, 4)))
+
+
+def render_delivery(report, out: Console) -> None:
+    if report.transport == "outbox":
+        out.print(f"{len(report.sent)} new alert email(s) written to {report.where}")
+    else:
+        sent = "; ".join(f"{athlete}: {to}" for athlete, to in report.sent)
+        out.print(
+            f"{len(report.sent)} alert email(s) sent via {report.where}"
+            + (f" ({sent})" if sent else "")
+        )
+    for message_id in report.unconfirmed:
+        err.print(
+            f"[yellow]warning:[/yellow] {message_id} may not have reached the SMTP server (a "
+            "previous run stopped while sending it); it is not sent again: see the alerts view",
+            highlight=False,
         )
 
 

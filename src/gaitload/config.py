@@ -6,6 +6,7 @@ Nothing deeper in the code reads `os.environ`; it gets a `Settings`.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,48 @@ class StravaSettings:
     recheck_days: int = 2
     """Recent activities whose details (description, private note) are re-read every sync."""
     login_timeout_s: float = 300.0
+    email: str | None = None
+    """Where this athlete's alerts go (else `MailSettings.alert_to`)."""
+    coach: str | None = None
+    """A coach who gets a copy (Cc) of every alert email."""
+    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    """Rule thresholds for this athlete: factor -> name -> value, over the global ones."""
+
+
+class Secret(str):
+    """A string that never shows itself in a repr, a log line or a traceback's locals."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
+SMTP_SECURITY = ("none", "starttls", "ssl")
+SMTP_DEFAULT_PORT = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"
+    """none (a local relay), starttls or ssl."""
+    user: str | None = None
+    password: Secret | None = field(default=None, repr=False)
+    """From GAITLOAD_SMTP_PASSWORD or the 0600 secrets file; never from gaitload.toml."""
+    timeout_s: float = 30.0
+    ca_file: Path | None = None
+    """Extra certificate authority to trust (a private relay); the system's are always used."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    mail_from: str = "gaitload <gaitload@localhost>"
+    alert_to: str | None = None
+    """Recipient for athletes without an address of their own."""
+    smtp: SmtpSettings | None = None
+    """None: messages are written as .eml files to the outbox instead."""
+    outbox: Path | None = None
+    """Default: <data dir>/outbox."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +118,14 @@ class Settings:
     @property
     def token_dir(self) -> Path:
         return self.strava.token_dir or self.data_dir / "strava-tokens"
+
+    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    """Rule thresholds for every athlete: factor -> name -> value (see rules/catalogue.toml)."""
+    mail: MailSettings = field(default_factory=MailSettings)
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.mail.outbox or self.data_dir / "outbox"
 
     def athlete(self, name: str | None) -> AthleteSettings:
         name = name or self.default_athlete
@@ -110,6 +161,9 @@ def load_settings(
             hr_rest=body.get("hr_rest"),
             hr_max=body.get("hr_max"),
             inbox=Path(body["inbox"]).expanduser() if body.get("inbox") else None,
+            email=body.get("email"),
+            coach=body.get("coach"),
+            thresholds=_thresholds(body.get("thresholds"), f"athletes.{name}.thresholds"),
         )
         for name, body in (doc.get("athletes") or {}).items()
     }
@@ -125,6 +179,8 @@ def load_settings(
         lock_wait_s=float(env.get("GAITLOAD_LOCK_WAIT") or doc.get("lock_wait_s") or 30.0),
         nightly_at=str(doc.get("nightly_at") or "03:00"),
         strava=_strava(doc.get("strava") or {}, env),
+        thresholds=_thresholds(doc.get("thresholds"), "thresholds"),
+        mail=_mail(doc, env),
     )
 
 
@@ -151,6 +207,75 @@ def _strava(doc: Mapping, env: Mapping[str, str]) -> StravaSettings:
     if values.get("token_dir"):
         values["token_dir"] = Path(values["token_dir"]).expanduser()
     return StravaSettings(**values)
+
+
+def _thresholds(table: object, where: str) -> dict[str, dict[str, float]]:
+    from gaitload.rules.catalogue import check_overrides  # the catalogue knows the names
+
+    return check_overrides(table or {}, where)
+
+
+def _mail(doc: dict, env: Mapping[str, str]) -> MailSettings:
+    mail, smtp = doc.get("mail") or {}, doc.get("smtp") or {}
+    if "password" in smtp:
+        raise ConfigError(
+            "smtp.password: keep the password out of gaitload.toml; set GAITLOAD_SMTP_PASSWORD "
+            "or put smtp_password in a secrets file only you can read (chmod 600)"
+        )
+    host = env.get("GAITLOAD_SMTP_HOST") or smtp.get("host")
+    user = env.get("GAITLOAD_SMTP_USER") or smtp.get("user")
+    mail_from = env.get("GAITLOAD_MAIL_FROM") or mail.get("from")
+    if not mail_from:
+        mail_from = user if user and "@" in user else MailSettings.mail_from
+    outbox = mail.get("outbox")
+    return MailSettings(
+        mail_from=mail_from,
+        alert_to=env.get("GAITLOAD_ALERT_TO") or mail.get("to"),
+        smtp=_smtp(host, user, smtp, env) if host else None,
+        outbox=Path(outbox).expanduser() if outbox else None,
+    )
+
+
+def _smtp(host: str, user: str | None, smtp: dict, env: Mapping[str, str]) -> SmtpSettings:
+    security = (env.get("GAITLOAD_SMTP_SECURITY") or smtp.get("security") or "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(f"smtp security {security!r}: use one of {', '.join(SMTP_SECURITY)}")
+    port = env.get("GAITLOAD_SMTP_PORT") or smtp.get("port") or SMTP_DEFAULT_PORT[security]
+    try:
+        port = int(port)
+    except ValueError as exc:
+        raise ConfigError(f"smtp port {port!r} is not a number") from exc
+    password = env.get("GAITLOAD_SMTP_PASSWORD")
+    secrets = env.get("GAITLOAD_SECRETS") or smtp.get("secrets_file")
+    default_secrets = default_config_path().parent / "secrets.toml"
+    if not secrets and default_secrets.exists():
+        secrets = default_secrets
+    if not password and secrets:
+        password = _read_secrets(Path(secrets).expanduser()).get("smtp_password")
+    ca_file = smtp.get("ca_file")
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        user=user,
+        password=Secret(password) if password else None,
+        timeout_s=float(env.get("GAITLOAD_SMTP_TIMEOUT") or smtp.get("timeout_s") or 30.0),
+        ca_file=Path(ca_file).expanduser() if ca_file else None,
+    )
+
+
+def _read_secrets(path: Path) -> dict:
+    """The secrets file must be readable by its owner only, like ~/.ssh keys."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"secrets file {path}: {exc.strerror}") from exc
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(f"secrets file {path} is readable by others: chmod 600 {path}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"secrets file {path} is not valid TOML: {exc}") from exc
 
 
 def _read_toml(path: Path, *, required: bool) -> dict:

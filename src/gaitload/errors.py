@@ -4,12 +4,14 @@
      ├── TransientError        worth retrying later: a locked database, a rate limit, a timeout
      │    ├── DatabaseLockedError
      │    ├── RateLimitSpent    Strava's request budget is used up: the next run resumes
-     │    └── StravaUnavailable Strava kept failing (5xx, timeouts) after retries
+     │    ├── StravaUnavailable Strava kept failing (5xx, timeouts) after retries
+     │    └── MailDeliveryError SMTP down, refused or timed out: the email stays pending
      └── TerminalError         retrying will not help until something changes
           ├── ConfigError
           ├── CorruptFileError
           ├── StravaAuthError   no token, or Strava revoked it: the athlete must log in again
-          └── StravaAppInactive the API application is inactive (owner has no subscription)
+          ├── StravaAppInactive the API application is inactive (owner has no subscription)
+          └── MailLoginError    the SMTP server refused the user name or password
 
 The CLI turns any of them into one line that says what to do; Prefect retries only
 `TransientError`.
@@ -56,3 +58,12 @@ class StravaAuthError(TerminalError):
 
 class StravaAppInactive(TerminalError):
     """Strava refuses every call of this API application (HTTP 403, Application Inactive)."""
+
+
+class MailDeliveryError(TransientError):
+    """An alert email was not delivered (server down, refused it, timed out); it stays pending
+    with the error recorded, and the next send retries it."""
+
+
+class MailLoginError(TerminalError):
+    """The SMTP server refused the login: the credentials need fixing before a retry helps."""

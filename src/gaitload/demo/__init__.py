@@ -21,10 +21,22 @@ __all__ = [
 ]
 
 
+DEMO_EMAIL = "demo.runner@example.com"
+
+
 def demo_settings(settings: Settings) -> Settings:
-    """The demo's own database, and its athlete's zone, beside the user's real data."""
-    athletes = {**settings.athletes, DEMO_ATHLETE: AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE)}
-    return replace(settings, db_path=settings.data_dir / "demo.duckdb", athletes=athletes)
+    """The demo's own database, outbox and athlete, beside the user's real data.
+
+    Its emails always go to its own outbox folder, never through a configured SMTP server.
+    """
+    athlete = AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE, email=DEMO_EMAIL)
+    mail = replace(settings.mail, smtp=None, outbox=settings.data_dir / "demo" / "outbox")
+    return replace(
+        settings,
+        db_path=settings.data_dir / "demo.duckdb",
+        athletes={**settings.athletes, DEMO_ATHLETE: athlete},
+        mail=mail,
+    )
 
 
 MARKER = ".gaitload-demo"
@@ -48,8 +60,11 @@ def write_demo_files(out_dir: Path, *, end: date, weeks: int) -> list[Path]:
 
 
 def reset_demo_database(settings: Settings) -> None:
+    """A fresh demo: its database and the emails in its outbox (the demo's own folder)."""
     for path in (settings.db_path, Path(f"{settings.db_path}.wal")):
         path.unlink(missing_ok=True)
+    for old in settings.outbox_dir.glob("*.eml"):
+        old.unlink()
 
 
 def weekly_summary(settings: Settings) -> list[tuple]:

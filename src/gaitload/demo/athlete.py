@@ -1,11 +1,13 @@
 """A synthetic but realistic runner in Boulder, Colorado, written as real FIT files.
 
 The demo has to show what gaitload is for, so the data tells a story: months of a
-steady, sensible base (3-5 runs and ~28-36 km a week, a weekly long run, rest days,
-a bike ride every week or two), followed by a planted "too much, too soon" block in
-the last three weeks: weekly volume +50% and then more, 10+ days in a row without
-rest, more hill running, a long run about double anything in the previous 30 days,
-and a cadence that sags with fatigue. Those are the patterns the risk alerts look for.
+steady, sensible base (4-5 runs and 30-35 km a week, a weekly long run that never jumps
+more than 8 % past the longest of the 30 days before, a Thursday trail run, rest days,
+a bike ride every week or two: steady by every rule in gaitload.rules), followed by a
+planted "too much, too soon" block in the last three weeks: weekly volume +50% and then
+more, 10+ days in a row without rest, more hill running, a long run a little more than
+double anything in the previous 30 days, and a cadence that sags with fatigue. Those are
+the patterns the risk alerts look for.
 
 The runs are around Boulder so that a GPS time-zone lookup gives America/Denver, and
 each file's ``local_timestamp`` carries the real, DST-aware Denver offset, including a
@@ -117,7 +119,12 @@ def plan_activities(end: date, *, weeks: int = 16, seed: int = 7) -> list[Planne
     rode_last_week = False
     for index, days in enumerate(base_weeks):
         week, rode_last_week = _base_week(
-            rng, days, first=index == 0, rode_last_week=rode_last_week
+            rng,
+            days,
+            first=index == 0,
+            rode_last_week=rode_last_week,
+            history=plan,
+            treadmill=index % 3 == 2,
         )
         if len(days) == 7:
             full_week_volumes.append(sum(a.distance_m for a in week if a.sport == "running"))
@@ -130,23 +137,41 @@ def plan_activities(end: date, *, weeks: int = 16, seed: int = 7) -> list[Planne
 
 
 def _base_week(
-    rng: random.Random, days: list[date], *, first: bool, rode_last_week: bool
+    rng: random.Random,
+    days: list[date],
+    *,
+    first: bool,
+    rode_last_week: bool,
+    history: list[PlannedActivity],
+    treadmill: bool = False,
 ) -> tuple[list[PlannedActivity], bool]:
-    """A sensible week: 3-5 runs, ~28-36 km, a long run at the weekend, Friday off.
+    """A sensible week: 4-5 runs, 30.5-33.5 km, a long run at the weekend, Friday off.
 
     ``days`` are the Monday-first days of one calendar week (fewer if the week is cut
     short). Run days are picked by weekday (Tue/Thu plus the weekend, Wed when there are
-    five); Friday is always a rest day. The first week always has a Sunday evening run:
-    18:00-20:00 in Denver is already Monday in UTC.
+    five); Friday is always a rest day. Thursday is a modest trail run, every week, so the
+    hills are as steady as the volume; the long run stays within 8 % of the longest run of
+    the 30 days before it. With ``treadmill`` (every third week) Tuesday's run is indoors.
+    The first week always has a Sunday evening run: 18:00-20:00 in Denver is already
+    Monday in UTC.
     """
     by_weekday = {day.weekday(): day for day in days}
-    n_runs = 4 if first else rng.choices((3, 4, 5), weights=(2, 5, 3))[0]
+    n_runs = 4 if first else rng.choices((4, 5), weights=(5, 3))[0]
     long_weekday = 5 if first else rng.choice((5, 6))
-    weekdays = {3: [1, 3, long_weekday], 4: [1, 3, 5, 6], 5: [1, 2, 3, 5, 6]}[n_runs]
+    weekdays = {4: [1, 3, 5, 6], 5: [1, 2, 3, 5, 6]}[n_runs]
 
-    target_m = rng.uniform(29_000, 35_000)
+    target_m = rng.uniform(30_500, 33_500)
     long_m = rng.uniform(10_000, 13_000)
-    easy_share = (target_m - long_m) / (n_runs - 1)
+    long_day = by_weekday.get(long_weekday, days[-1])
+    recent = [
+        a.distance_m
+        for a in history
+        if a.sport == "running" and 0 < (long_day - a.start_local.date()).days <= 30
+    ]
+    if recent:
+        long_m = min(long_m, 1.08 * max(recent))
+    easy = {w: rng.uniform(0.85, 1.15) for w in weekdays if w != long_weekday}
+    scale = (target_m - long_m) / sum(easy.values())
 
     week: list[PlannedActivity] = []
     for weekday in weekdays:
@@ -154,16 +179,19 @@ def _base_week(
         if day is None:  # a week cut short by the overload block
             continue
         if weekday == long_weekday:
-            surface = "trail" if rng.random() < 0.2 else "street"
-            week.append(_run(rng, day, long_m, surface, long_run=True, evening_p=0.1))
+            week.append(_run(rng, day, long_m, "street", long_run=True, evening_p=0.1, hills=40))
             continue
-        distance = min(10_500.0, max(4_500.0, easy_share * rng.uniform(0.85, 1.15)))
-        surface = _easy_surface(rng, trail_p=0.15)
-        if first and weekday == 6:
-            week.append(_run(rng, day, distance, "street", evening_p=1.0))
+        distance = max(4_500.0, easy[weekday] * scale)
+        if weekday == 3:
+            week.append(_run(rng, day, distance, "trail", hills=210))
+        elif first and weekday == 6:
+            week.append(_run(rng, day, distance, "street", evening_p=1.0, hills=40))
+        elif treadmill and weekday == 1:
+            week.append(_run(rng, day, distance, "treadmill"))
         else:
+            surface = _easy_surface(rng, trail_p=0.0)
             evening_p = 0.35 if weekday == 6 else 0.2
-            week.append(_run(rng, day, distance, surface, evening_p=evening_p))
+            week.append(_run(rng, day, distance, surface, evening_p=evening_p, hills=40))
 
     ride_day = by_weekday.get(2 if 2 not in weekdays else 0)
     ride = ride_day is not None and (not rode_last_week or rng.random() < 0.5)
@@ -179,8 +207,8 @@ def _overload_block(
 
     Week 1 runs six days at ~1.5x the base volume, weeks 2 and 3 run every day (so the
     streak without rest is 18 days), week 2 is ~2x the base, and week 3 has a long run
-    of twice the longest run of the 30 days before it. Trail share rises to ~40%, and
-    ``fatigue`` lowers cadence and raises heart rate as the block goes on.
+    a little more than twice (2.05x) the longest run of the 30 days before it. Trail share
+    rises to ~40%, and ``fatigue`` lowers cadence and raises heart rate as the block goes on.
     """
     block: list[PlannedActivity] = []
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
@@ -199,7 +227,7 @@ def _overload_block(
                 for a in [*history, *block]
                 if a.sport == "running" and before <= a.start_local.date() < long_day
             )
-            long_m = round(2.0 * longest, -2)
+            long_m = math.ceil(2.05 * longest / 100) * 100
             easy_m = 7_500.0
         for day in run_days:
             fatigue = (day - days[0]).days / (len(days) - 1)
@@ -249,8 +277,12 @@ def _run(
     evening_p: float = 0.2,
     overload: bool = False,
     fatigue: float = 0.0,
+    hills: float | None = None,
 ) -> PlannedActivity:
-    """An easy-effort run: 5:30-6:00 min/km on the flat, slower on trails."""
+    """An easy-effort run: 5:30-6:00 min/km on the flat, slower on trails.
+
+    ``hills`` narrows the road and trail climb to +-15 % around it (the steady base).
+    """
     pace = rng.uniform(330, 360) + (8 if long_run else 0) + 6 * fatigue
     pace += {"trail": 45, "track": -10, "treadmill": 0, "street": 0}[surface]
     ascent = {
@@ -259,6 +291,8 @@ def _run(
         "track": 0.0,
         "treadmill": 0.0,
     }[surface]
+    if hills is not None and surface in ("trail", "street"):
+        ascent = hills * rng.uniform(0.85, 1.15)
     cadence = rng.uniform(168, 174) + (2 if surface == "treadmill" else 0)
     if overload:  # tired legs: a few % fewer steps per minute, worse as the block goes on
         cadence *= 1 - (0.03 + 0.01 * fatigue)

@@ -21,7 +21,11 @@ from gaitload import sqlfiles, streams
 from gaitload.errors import DatabaseLockedError, GaitloadError
 
 MIGRATIONS = "gaitload.store.migrations"
-VIEWS = (("gaitload.store", "views.sql"), ("gaitload.metrics", "views.sql"))
+VIEWS = (
+    ("gaitload.store", "views.sql"),
+    ("gaitload.metrics", "views.sql"),
+    ("gaitload.rules", "views.sql"),
+)
 """The public views, in dependency order; recreated on every write-open."""
 
 

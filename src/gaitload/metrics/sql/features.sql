@@ -42,8 +42,10 @@ graded AS (
     FROM ends
 )
 SELECT *,
-    -- grade over the same 31 s; under 10 m of travel (standing, treadmill) has no grade
-    CASE WHEN run_m >= 10 THEN greatest(-0.5, least(0.5, rise_m / run_m)) END AS grade,
+    -- grade over the same 31 s; under 10 m of travel (standing) or no altitude (a treadmill)
+    -- has no grade (least/greatest skip NULLs: without the check it would read as +50 %)
+    CASE WHEN run_m >= 10 AND rise_m IS NOT NULL
+         THEN greatest(-0.5, least(0.5, rise_m / run_m)) END AS grade,
     sum(CASE WHEN moving THEN dt ELSE 0 END) OVER (PARTITION BY activity_id ORDER BY ts)
         AS moving_cum_s,
     sum(CASE WHEN moving THEN dt ELSE 0 END) OVER (PARTITION BY activity_id) AS moving_total_s,

@@ -1,0 +1,112 @@
+"""The alerts as users see them: evaluate, record, and list, newest first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import duckdb
+
+from gaitload import sqlfiles
+from gaitload.config import Settings
+from gaitload.rules import state
+from gaitload.rules.catalogue import catalogue
+from gaitload.rules.evaluate import Episode, evaluate
+from gaitload.store import db
+
+SQL = "gaitload.rules.sql"
+
+
+@dataclass(frozen=True)
+class Alert:
+    athlete: str
+    factor: str
+    severity: str
+    date: date
+    """The local day the episode first fired."""
+    message: str
+    evidence: dict
+    title: str
+    basis: str
+    status: str
+    """open, resolved."""
+    severity_since: date
+    last_seen: date
+    resolved_on: date | None
+    subject: str = ""
+    episode_id: int | None = None
+    """None when evaluated as of a past day and not recorded."""
+    delivery: str | None = None
+    """none (info), past, due, pending, attempting, sent, unconfirmed, cancelled."""
+    delivery_error: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(self).items()}
+
+
+def check_alerts(
+    settings: Settings,
+    *,
+    as_of: date | None = None,
+    athlete: str | None = None,
+    since: date | None = None,
+) -> list[Alert]:
+    """Evaluate the rules and return the episodes, newest first.
+
+    As of today (the default) the result is recorded: the `alerts` view is brought up to
+    date and new warn/high episodes are queued for email. With `as_of`, the rules are
+    evaluated as if that day were today and nothing is recorded: looking back changes
+    nothing (`send_alerts(as_of=...)` is the way to record as of a day).
+    """
+    with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
+        evaluation = evaluate(con, settings, as_of=as_of, athlete=athlete)
+        if as_of is None:
+            state.record(con, settings, evaluation)
+            return list_alerts(con, athlete=athlete, since=since)
+    alerts = [_from_episode(e) for e in evaluation.episodes]
+    alerts = [a for a in alerts if since is None or (a.resolved_on or as_of) >= since]
+    return sorted(alerts, key=lambda a: (a.date, a.severity_since), reverse=True)
+
+
+def list_alerts(
+    con: duckdb.DuckDBPyConnection, *, athlete: str | None = None, since: date | None = None
+) -> list[Alert]:
+    """The recorded episodes (not withdrawn), newest first."""
+    cursor = con.execute(
+        sqlfiles.load(SQL, "list_alerts.sql"), {"athlete": athlete, "since": since}
+    )
+    columns = [d[0] for d in cursor.description]
+    alerts = []
+    for row in cursor.fetchall():
+        values = dict(zip(columns, row, strict=True))
+        values["evidence"] = json.loads(values["evidence"])
+        alerts.append(Alert(**values))
+    return alerts
+
+
+def _from_episode(episode: Episode) -> Alert:
+    rule = catalogue().rules[episode.factor]
+    return Alert(
+        athlete=episode.athlete,
+        factor=episode.factor,
+        severity=episode.severity,
+        date=episode.opened_on,
+        message=episode.message,
+        evidence=episode.evidence,
+        title=rule.title,
+        basis=rule.basis,
+        status=episode.status,
+        severity_since=episode.severity_since,
+        last_seen=episode.last_seen,
+        resolved_on=episode.resolved_on,
+        subject=episode.subject,
+    )
+
+
+def recorded_alerts(
+    settings: Settings, *, athlete: str | None = None, since: date | None = None
+) -> list[Alert]:
+    """The episodes as last recorded (by `check_alerts` or `send_alerts`), newest first."""
+    with db.opened(settings.db_path, read_only=True) as con:
+        return list_alerts(con, athlete=athlete, since=since)

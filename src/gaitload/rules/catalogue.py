@@ -1,0 +1,117 @@
+"""The rule catalogue: `catalogue.toml` read once, and thresholds merged per athlete.
+
+The rules are data so that their thresholds, basis and wording can be read (and changed) in
+one place; the SQL that evaluates a rule lives in `sql/<factor>.sql`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from gaitload.errors import ConfigError
+
+SEVERITIES = ("info", "warn", "high")
+"""In rising order; `warn` and `high` are emailed."""
+EMAILED = ("warn", "high")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: float
+    doc: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    factor: str
+    title: str
+    risk: str
+    basis_kind: str
+    """`study` (a study backs the threshold) or `article` (the article's advice only)."""
+    basis: str
+    advice: tuple[str, ...]
+    """Keys of the catalogue's [advice] table."""
+    message: str
+    """A Jinja template over the evidence and `t`, the thresholds."""
+    thresholds: Mapping[str, Threshold]
+
+    def defaults(self) -> dict[str, float]:
+        return {name: t.value for name, t in self.thresholds.items()}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: Mapping[str, Rule]
+    """By factor id, in evaluation order."""
+    advice: Mapping[str, str]
+    email: Mapping[str, object]
+
+    @property
+    def factors(self) -> tuple[str, ...]:
+        return tuple(self.rules)
+
+
+@cache
+def catalogue() -> Catalogue:
+    doc = tomllib.loads((files("gaitload.rules") / "catalogue.toml").read_text(encoding="utf-8"))
+    rules = {
+        factor: Rule(
+            factor=factor,
+            title=body["title"],
+            risk=body["risk"],
+            basis_kind=body["basis_kind"],
+            basis=body["basis"],
+            advice=tuple(body["advice"]),
+            message=body["message"],
+            thresholds={
+                name: Threshold(value=t["value"], doc=t["doc"])
+                for name, t in body["thresholds"].items()
+            },
+        )
+        for factor, body in doc["rules"].items()
+    }
+    return Catalogue(rules=rules, advice=doc["advice"], email=doc["email"])
+
+
+def check_overrides(table: Mapping[str, object], where: str) -> dict[str, dict[str, float]]:
+    """Config overrides as {factor: {name: value}}; names the place of any unknown key."""
+    rules = catalogue().rules
+    checked: dict[str, dict[str, float]] = {}
+    for factor, values in table.items():
+        if factor not in rules:
+            raise ConfigError(f"{where}: unknown factor {factor!r} (factors: {', '.join(rules)})")
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{where}.{factor}: expected a table of thresholds")
+        known = rules[factor].thresholds
+        for name, value in values.items():
+            if name not in known:
+                raise ConfigError(
+                    f"{where}.{factor}: unknown threshold {name!r} (thresholds: {', '.join(known)})"
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{where}.{factor}.{name}: expected a number, got {value!r}")
+        checked[factor] = {name: float(value) for name, value in values.items()}
+    return checked
+
+
+def thresholds_for(
+    global_overrides: Mapping[str, Mapping[str, float]],
+    athlete_overrides: Mapping[str, Mapping[str, float]],
+) -> dict[str, dict[str, float]]:
+    """Every rule's thresholds for one athlete: defaults, then global, then the athlete's."""
+    return {
+        factor: {
+            **rule.defaults(),
+            **global_overrides.get(factor, {}),
+            **athlete_overrides.get(factor, {}),
+        }
+        for factor, rule in catalogue().rules.items()
+    }
+
+
+def level(severity: str) -> int:
+    return SEVERITIES.index(severity)

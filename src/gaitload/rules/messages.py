@@ -1,0 +1,36 @@
+"""A finding in words: the catalogue's message template filled with the evidence.
+
+Messages are plain text, stored with the episode; the email's HTML part escapes them (they
+can carry user-supplied names: activities, shoes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+import jinja2
+
+from gaitload.rules.catalogue import Rule
+
+
+def number(value: object) -> str:
+    """42.0 -> "42", 1.534 -> "1.53", None -> "n/a": numbers as a person writes them."""
+    if value is None:
+        return "n/a"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters["n"] = number
+    return env
+
+
+def render_message(rule: Rule, evidence: Mapping, thresholds: Mapping[str, float]) -> str:
+    template = _environment().from_string(rule.message)
+    return " ".join(template.render(**evidence, t=thresholds).split())

@@ -1,0 +1,21 @@
+-- bone_stress_pattern: several load patterns at warn or above within a few days of each
+-- other, from this evaluation's findings. A heuristic, not a validated score.
+WITH f AS (
+    SELECT DISTINCT factor, day
+    FROM rule_findings
+    WHERE athlete = $athlete
+      AND factor IN ('load_ramp', 'long_run_spike', 'rest_days', 'hill_exposure')
+      AND severity IN ('warn', 'high')
+),
+days AS (
+    SELECT day FROM daily_load WHERE athlete = $athlete AND day <= $as_of
+)
+SELECT $athlete AS athlete, d.day, 'high' AS severity,
+       json_object(
+           'day', d.day,
+           'factors', list(DISTINCT f.factor ORDER BY f.factor),
+           'since', min(f.day)
+       ) AS evidence
+FROM days d JOIN f ON f.day BETWEEN d.day - ($window_days - 1) AND d.day
+GROUP BY d.day
+HAVING count(DISTINCT f.factor) >= $min_factors

@@ -1,0 +1,179 @@
+"""Alert state: an evaluation merged into the stored episodes, and what to email decided.
+
+An episode keeps its id across evaluations: a new evaluation's episode updates the stored
+one of the same athlete, factor and subject whose span it overlaps (a late import or an
+earlier opening day does not make it a new episode, so it is not emailed again). Stored
+episodes the evaluation no longer finds are withdrawn, never deleted: their emails stay
+on record.
+
+Emailing is decided here, in the same transaction: each warn/high episode gets one notice
+per severity it reaches (so it is emailed once, and again only when it escalates). Recent
+ones join the athlete's pending message; older ones are recorded as past.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from email.utils import make_msgid, parseaddr
+
+import duckdb
+
+from gaitload import sqlfiles
+from gaitload.config import Settings
+from gaitload.rules.catalogue import catalogue
+from gaitload.rules.evaluate import Episode, Evaluation
+
+SQL = "gaitload.rules.sql"
+EMAIL_WINDOW_DAYS = 7
+"""Episodes older than this (and no longer open) are recorded as past, not emailed."""
+
+
+@dataclass(frozen=True)
+class RecordReport:
+    episodes: int
+    queued: int
+    """Notices that joined a message to send."""
+    past: int
+    """Notices recorded as past: too old to email."""
+
+
+def record(
+    con: duckdb.DuckDBPyConnection, settings: Settings, evaluation: Evaluation
+) -> RecordReport:
+    """Store an evaluation's episodes and queue the emails they call for, per athlete."""
+    queued = past = 0
+    for athlete, as_of in evaluation.as_of.items():
+        episodes = [e for e in evaluation.episodes if e.athlete == athlete]
+        con.execute("BEGIN")
+        try:
+            athlete_id = _athlete_id(con, athlete)
+            _merge(con, athlete_id, episodes, as_of)
+            q, p = _decide(con, settings, athlete, athlete_id, as_of)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        queued, past = queued + q, past + p
+    return RecordReport(episodes=len(evaluation.episodes), queued=queued, past=past)
+
+
+def _athlete_id(con: duckdb.DuckDBPyConnection, athlete: str) -> int:
+    ((athlete_id,),) = con.execute(
+        "SELECT athlete_id FROM core.athletes WHERE name = ?", [athlete]
+    ).fetchall()
+    return athlete_id
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, episodes: list[Episode], as_of: date
+) -> None:
+    stored = _rows(con, "stored_episodes.sql", athlete_id=athlete_id)
+    kept: list[int] = []
+    for episode in sorted(episodes, key=lambda e: e.opened_on):
+        until = episode.resolved_on or as_of
+        match = next(
+            (
+                s
+                for s in stored
+                if s["episode_id"] not in kept
+                and (s["factor"], s["subject"]) == (episode.factor, episode.subject)
+                and s["opened_on"] <= until
+                and episode.opened_on <= s["until"]
+            ),
+            None,
+        )
+        values = _values(episode, as_of)
+        if match:
+            _execute(con, "update_episode.sql", episode_id=match["episode_id"], **values)
+            kept.append(match["episode_id"])
+        else:
+            ((episode_id,),) = _execute(
+                con,
+                "insert_episode.sql",
+                athlete_id=athlete_id,
+                factor=episode.factor,
+                subject=episode.subject,
+                **values,
+            ).fetchall()
+            kept.append(episode_id)
+    _execute(con, "withdraw_episodes.sql", athlete_id=athlete_id, as_of=as_of, kept=kept)
+
+
+def _values(episode: Episode, as_of: date) -> dict:
+    rule = catalogue().rules[episode.factor]
+    return {
+        "opened_on": episode.opened_on,
+        "opened_severity": episode.opened_severity,
+        "severity": episode.severity,
+        "severity_since": episode.severity_since,
+        "last_seen": episode.last_seen,
+        "resolved_on": episode.resolved_on,
+        "status": episode.status,
+        "title": rule.title,
+        "message": episode.message,
+        "evidence": json.dumps(episode.evidence),
+        "thresholds": json.dumps(episode.thresholds),
+        "basis": rule.basis,
+        "as_of": as_of,
+    }
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    athlete: str,
+    athlete_id: int,
+    as_of: date,
+) -> tuple[int, int]:
+    due = _rows(
+        con,
+        "notices_due.sql",
+        athlete_id=athlete_id,
+        as_of=as_of,
+        window_days=EMAIL_WINDOW_DAYS,
+    )
+    message_id = None
+    for notice in due:
+        if notice["recent"] and message_id is None:
+            message_id = _pending_message(con, settings, athlete, athlete_id, as_of)
+        con.execute(
+            "INSERT INTO core.alert_notices (episode_id, severity, message_id) VALUES (?, ?, ?)",
+            [notice["episode_id"], notice["severity"], message_id if notice["recent"] else None],
+        )
+    recent = sum(1 for n in due if n["recent"])
+    return recent, len(due) - recent
+
+
+def _pending_message(
+    con: duckdb.DuckDBPyConnection, settings: Settings, athlete: str, athlete_id: int, as_of: date
+) -> str:
+    """The athlete's message not yet tried, or a new one with its Message-ID chosen now."""
+    rows = _rows(con, "pending_message.sql", athlete_id=athlete_id)
+    if rows:
+        message_id = rows[0]["message_id"]
+        con.execute(
+            "UPDATE core.alert_messages SET as_of = greatest(as_of, ?) WHERE message_id = ?",
+            [as_of, message_id],
+        )
+        return message_id
+    domain = parseaddr(settings.mail.mail_from)[1].rpartition("@")[2] or "gaitload.localhost"
+    slug = re.sub(r"[^a-z0-9]+", "-", athlete.lower()).strip("-") or "athlete"
+    message_id = make_msgid(idstring=f"gaitload.{slug}", domain=domain)
+    con.execute(
+        "INSERT INTO core.alert_messages (message_id, athlete_id, as_of) VALUES (?, ?, ?)",
+        [message_id, athlete_id, as_of],
+    )
+    return message_id
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object) -> list[dict]:
+    cursor = _execute(con, sql_file, **params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object):
+    return con.execute(sqlfiles.load(SQL, sql_file), params)
