@@ -31,6 +31,12 @@ class AthleteSettings:
     """Heart rates for TRIMP; without them gaitload assumes 60 and 190 bpm."""
     inbox: Path | None = None
     """A folder a watch-sync tool fills with FIT files; the nightly run imports it."""
+    email: str | None = None
+    """Where this athlete's alerts go (else `MailSettings.alert_to`)."""
+    coach: str | None = None
+    """A coach who gets a copy (Cc) of every alert email."""
+    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    """Rule thresholds for this athlete: factor -> name -> value, over the global ones."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,6 @@ class StravaSettings:
     recheck_days: int = 2
     """Recent activities whose details (description, private note) are re-read every sync."""
     login_timeout_s: float = 300.0
-    email: str | None = None
-    """Where this athlete's alerts go (else `MailSettings.alert_to`)."""
-    coach: str | None = None
-    """A coach who gets a copy (Cc) of every alert email."""
-    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    """Rule thresholds for this athlete: factor -> name -> value, over the global ones."""
 
 
 class Secret(str):
