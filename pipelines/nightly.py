@@ -22,6 +22,7 @@ from gaitload import strava
 from gaitload.config import Settings, load_settings
 from gaitload.errors import StravaAuthError, StravaUnavailable, TransientError
 from gaitload.ingest import import_paths
+from gaitload.notify.deliver import send_alerts
 from gaitload.strava import tokens as strava_tokens
 
 
@@ -91,6 +92,14 @@ def sync_strava(settings: Settings, athlete: str) -> dict:
     }
 
 
+@task(name="send-alerts", retries=2, retry_condition_fn=retry_transient)
+def send_new_alerts(settings: Settings, athlete: str) -> list[str]:
+    """Evaluate the rules over the refreshed metrics and email what is new; an SMTP outage
+    leaves the emails pending (and is retried here, then by the next night)."""
+    report = send_alerts(settings, athlete=athlete)
+    return [recipients for _, recipients in report.sent]
+
+
 @task(name="athlete-night", task_run_name="night-{athlete}")
 def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0) -> AthleteNight:
     """One athlete's night; a failure here fails this athlete only."""
@@ -110,6 +119,9 @@ def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0
         night.notes += result["notes"]
     elif inbox:
         night.notes.append(f"inbox {inbox} does not exist")
+    sent = send_new_alerts.with_options(retry_delay_seconds=backoff)(settings, athlete)
+    night.alerts_sent = len(sent)
+    night.notes += [f"alert email to {to}" for to in sent]
     return night
 
 
