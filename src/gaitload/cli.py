@@ -285,6 +285,7 @@ def render_delivery(report, out: Console) -> None:
             f"[yellow]warning:[/yellow] {message_id} may not have reached the SMTP server (a "
             "previous run stopped while sending it); it is not sent again: see the alerts view",
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -363,5 +364,5 @@ def main() -> None:
     except GaitloadError as exc:
         if "--debug" in sys.argv:
             raise
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
