@@ -110,3 +110,44 @@ def build(settings: Settings, folder: Path, athlete: str, plan: list) -> None:
     assert report.count("rejected") == 0
     for shoe in (p for p in plan if isinstance(p, Shoe)):
         add_shoe(settings, shoe.name, athlete=athlete, in_use_from=shoe.from_day)
+
+
+ANNA_CONFIG = """
+[athletes.anna]
+timezone = "UTC"
+email = "anna@example.org"
+coach = "coach@example.org"
+"""
+HOSTILE_SHOE = '<b>Fast & "Light"</b>'
+HOSTILE_RUN_NAME = '<img src=x onerror=alert(1)> "Long" run'
+SPIKE_WARN = WEEK6 + timedelta(days=5)
+"""Saturday 14 Feb: 16 km after a longest of 14 (+14 %), in a brand-new shoe."""
+SPIKE_HIGH = WEEK6 + timedelta(days=9)
+"""Wednesday 18 Feb: 33 km, more than double the 16 (+106 %): the same episode, escalated."""
+
+
+def anna_plan() -> list:
+    """Five steady weeks in 'Old Faithful', then a spike that escalates, in a new shoe."""
+    plan = replace_week(
+        steady_weeks(6),
+        6,
+        [*steady_week(6)[:2], Run(SPIKE_WARN, 16), Run(WEEK6 + timedelta(days=6), 6)],
+    )
+    return [
+        *plan,
+        Run(SPIKE_HIGH, 33),
+        Shoe("Old Faithful", START),
+        Shoe(HOSTILE_SHOE, WEEK6),
+    ]
+
+
+def build_anna(settings: Settings, folder: Path) -> None:
+    """Anna's history, the spike run named by her (as Strava would give it a title)."""
+    import duckdb
+
+    build(settings, folder, "anna", anna_plan())
+    with duckdb.connect(str(settings.db_path)) as con:
+        con.execute(
+            "UPDATE core.activities SET name = ? WHERE start_time_utc::DATE = ?",
+            [HOSTILE_RUN_NAME, SPIKE_HIGH],
+        )
