@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,30 @@ def strava_settings(root: Path, fake, **strava) -> Settings:
         "login_timeout_s": 10.0,
     }
     return make_settings(root, strava=StravaSettings(**{**values, **strava}))
+
+
+@pytest.fixture(scope="session")
+def anna_template(tmp_path_factory) -> Path:
+    """Anna's history (tests/histories.py) imported once; tests get their own copy."""
+    from tests.histories import athlete_settings, build_anna
+
+    root = tmp_path_factory.mktemp("anna")
+    settings = athlete_settings(make_settings(root), ["anna"])
+    build_anna(settings, root / "fit")
+    return settings.db_path
+
+
+@pytest.fixture
+def anna_env(anna_template: Path, tmp_path: Path) -> dict[str, str]:
+    """GAITLOAD_* for a copy of Anna's database, with her gaitload.toml (email, coach)."""
+    from tests.histories import ANNA_CONFIG
+
+    db = tmp_path / "gaitload.duckdb"
+    shutil.copy(anna_template, db)
+    config = tmp_path / "gaitload.toml"
+    config.write_text(ANNA_CONFIG)
+    return {
+        "GAITLOAD_DB": str(db),
+        "GAITLOAD_CONFIG": str(config),
+        "GAITLOAD_DATA_DIR": str(tmp_path),
+    }

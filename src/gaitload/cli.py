@@ -43,7 +43,7 @@ class GaitloadGroup(click.Group):
 
 class GaitloadFailure(click.ClickException):
     def show(self, file=None) -> None:
-        err.print(f"[red]error:[/red] {self.message}", highlight=False)
+        err.print(f"[red]error:[/red] {self.message}", highlight=False, soft_wrap=True)
 
 
 @click.group(cls=GaitloadGroup)
@@ -438,6 +438,7 @@ def render_delivery(report, out: Console) -> None:
             f"[yellow]warning:[/yellow] {message_id} may not have reached the SMTP server (a "
             "previous run stopped while sending it); it is not sent again: see the alerts view",
             highlight=False,
+            soft_wrap=True,
         )
 
 

@@ -110,11 +110,13 @@ class SmtpTransport:
             code, reply = smtp.mail(sender)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, reply, sender)
-            accepted = [r for r in recipients if smtp.rcpt(r)[0] in (250, 251)]
-            if not accepted:
-                raise smtplib.SMTPRecipientsRefused({r: (550, b"refused") for r in recipients})
+            replies = {r: smtp.rcpt(r) for r in recipients}
+            if not any(code in (250, 251) for code, _ in replies.values()):
+                raise smtplib.SMTPRecipientsRefused(replies)
             handing_over(None)
-            smtp.data(message.as_bytes(policy=policy.SMTP))
+            code, reply = smtp.data(message.as_bytes(policy=policy.SMTP))
+            if code != 250:  # data() raises only when DATA itself is refused
+                raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPServerDisconnected as exc:
             raise MailDeliveryError(f"SMTP {self.where}: {_reason(exc)}") from None
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
@@ -177,7 +179,10 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "every recipient refused: " + ", ".join(exc.recipients)
+        return "; ".join(
+            f"{address}: {code} {reply.decode(errors='replace')}"
+            for address, (code, reply) in exc.recipients.items()
+        )
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, OSError) and exc.strerror:

@@ -1,6 +1,7 @@
 -- surface_variety: one surface for nearly all of 28 days (info); a sudden switch to a surface
 -- hardly run on in the 28 days before, or a varied mix collapsing onto a minor surface
--- (warn). The comparisons need 35 days of history, the 28-day share 28.
+-- (warn), in 7 days with a few runs (one run is not a week on a surface). The comparisons
+-- need 35 days of history, the 28-day share 28.
 WITH mix AS (
     SELECT m.*, min(m.day) OVER () AS first_day
     FROM surface_mix m
@@ -21,18 +22,22 @@ per_day AS (
     FROM mix
     GROUP BY day
 ),
+runs AS (
+    SELECT day, sum(runs) OVER (ORDER BY day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS runs_7d
+    FROM daily_load
+    WHERE athlete = $athlete AND day <= $as_of
+),
 judged AS (
     SELECT p.*, v.top_surface_28d, v.top_share_28d, v.distance_28d_m,
-           p.day >= p.first_day + 34 AND p.distance_prev_28d_m > 0 AND p.distance_7d_m > 0
-               AS comparable,
            CASE WHEN p.day >= p.first_day + 34 AND p.distance_prev_28d_m > 0
-                     AND p.distance_7d_m > 0
+                     AND r.runs_7d >= $min_runs_7d
                      AND (p.switch IS NOT NULL OR (p.collapse IS NOT NULL
                           AND p.prev_evenness >= $warn_collapse_prev_evenness)) THEN 'warn'
                 WHEN p.day >= p.first_day + 27 AND v.distance_28d_m > 0
                      AND v.top_share_28d >= $info_top_share_28d THEN 'info' END AS severity
     FROM per_day p
     JOIN surface_variety v ON v.athlete = $athlete AND v.day = p.day
+    JOIN runs r ON r.day = p.day
 )
 SELECT $athlete AS athlete, day, severity,
        json_object(
