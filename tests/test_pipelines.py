@@ -273,3 +273,38 @@ def test_strava_nights_first_quiet_and_strava_down(prefect_server, tmp_path, dem
     # retried by Prefect: the sync task ran three times (1 + 2 retries), each asking once
     assert fake_strava.count(r"/api/v3/athlete$", status=503) >= 3
     assert count(db, "SELECT count(*) FROM activities WHERE athlete = 'anna'") == [(6,)]
+
+
+def test_a_night_that_triggers_an_alert_sends_one_email_then_none(
+    prefect_server, tmp_path, monkeypatch
+):
+    from datetime import date
+
+    from pipelines.nightly import nightly
+    from tests import smtp_server
+
+    recorder = smtp_server.Recorder()
+    controller = smtp_server.start(recorder)
+    try:
+        # the demo runner's planted ramp ends today: its episodes are open, so emailed
+        inbox = tmp_path / "inbox"
+        write_demo_athlete(inbox, end=date.today(), weeks=8, workers=1)
+        config = write_config(tmp_path, {"anna": inbox})
+        for name, value in {
+            "GAITLOAD_SMTP_HOST": "127.0.0.1",
+            "GAITLOAD_SMTP_PORT": str(controller.port),
+            "GAITLOAD_SMTP_SECURITY": "none",
+            "GAITLOAD_ALERT_TO": "anna@example.org",
+        }.items():
+            monkeypatch.setenv(name, value)
+        night = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+        (row,) = night.result()
+        assert row["alerts_sent"] == 1
+        (message,) = recorder.messages()
+        assert message["To"].addresses[0].addr_spec == "anna@example.org"
+        assert message.get_body(("plain",)) is not None
+        quiet = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
+        (row,) = quiet.result()
+        assert row["alerts_sent"] == 0 and len(recorder.received) == 1
+    finally:
+        controller.stop()
