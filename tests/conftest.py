@@ -14,6 +14,9 @@ TEST_ATHLETE = "tester"
 TEST_TIMEZONE = "Europe/Zurich"
 
 
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry in tests
+
+
 @pytest.fixture(autouse=True)
 def _no_gaitload_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own GAITLOAD_* settings must not leak into tests."""

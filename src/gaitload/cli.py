@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 import webbrowser
 from datetime import date
@@ -118,8 +119,14 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):
         files = demo.write_demo_files(out_dir, end=end_day, weeks=weeks)
     console.print(f"Wrote {len(files)} FIT files to {out_dir}")
-    report = _run_import(settings, [out_dir], demo.DEMO_ATHLETE, None, quiet=False)
-    render_report(report, settings)
+    night = _demo_night(settings, out_dir)
+    console.print(f"Nightly flow: {night.message}")
+    for row in night.result(raise_on_failure=False) or []:
+        console.print(
+            f"  {row['athlete']}: {row.get('imported', 0)} activities imported, "
+            f"{row.get('alerts_sent', 0)} alert email(s) sent",
+            highlight=False,
+        )
     render_weeks(demo.weekly_summary(settings), today=end_day)
     render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
     render_demo_alerts(settings, end_day)
@@ -242,10 +249,16 @@ def dashboard_cmd(ctx: click.Context, port: int) -> None:
     sys.exit(serve(settings, port))
 
 
+def _quiet_prefect() -> None:
+    """No telemetry from Prefect's local server: gaitload makes no request off the machine."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 @cli.command("nightly")
 @click.pass_context
 def nightly_cmd(ctx: click.Context) -> None:
     """Run the nightly flow once, now (for cron or a systemd timer)."""
+    _quiet_prefect()
     from pipelines.nightly import nightly
 
     state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
@@ -259,6 +272,7 @@ def schedule_cmd(ctx: click.Context) -> None:
     """Serve the nightly flow on a Prefect schedule (03:00 local by default) until Ctrl-C."""
     from pipelines.schedule import nightly_cron, serve
 
+    _quiet_prefect()
     settings = _settings(ctx)
     cron = nightly_cron(settings)
     console.print(f"Nightly at {settings.nightly_at} {cron.timezone} (cron '{cron.cron}').")
@@ -389,6 +403,20 @@ def alerts_cmd(
         render_alerts(alerts)
     if report is not None:
         render_delivery(report, err if as_json else console)
+
+
+def _demo_night(settings: Settings, inbox: Path):
+    """The real nightly flow (Prefect, ephemeral) on the demo's own config and inbox."""
+    for name in list(os.environ):  # the demo never emails through the user's SMTP server
+        if name.startswith("GAITLOAD_SMTP_") or name == "GAITLOAD_ALERT_TO":
+            del os.environ[name]
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    _quiet_prefect()
+    config = demo.write_demo_config(settings, inbox)
+    with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
+        from pipelines.nightly import nightly
+
+        return nightly(config=str(config), return_state=True)
 
 
 def render_demo_alerts(settings: Settings, as_of: date) -> None:

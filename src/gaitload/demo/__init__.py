@@ -17,6 +17,7 @@ __all__ = [
     "demo_settings",
     "reset_demo_database",
     "weekly_summary",
+    "write_demo_config",
     "write_demo_files",
 ]
 
@@ -65,6 +66,26 @@ def reset_demo_database(settings: Settings) -> None:
         path.unlink(missing_ok=True)
     for old in settings.outbox_dir.glob("*.eml"):
         old.unlink()
+
+
+def write_demo_config(settings: Settings, inbox: Path) -> Path:
+    """The demo's own gaitload.toml, so the nightly flow runs on it as on a user's config."""
+    config = settings.data_dir / "demo" / "gaitload.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        "# Written by `gaitload demo`: the demo athlete, its inbox and its outbox.\n"
+        f'db = "{settings.db_path}"\n'
+        f'data_dir = "{settings.data_dir}"\n'
+        f'default_athlete = "{DEMO_ATHLETE}"\n\n'
+        f"[athletes.{DEMO_ATHLETE}]\n"
+        f'timezone = "{DEMO_TIMEZONE}"\n'
+        f'email = "{DEMO_EMAIL}"\n'
+        f'inbox = "{inbox}"\n\n'
+        "[mail]\n"
+        f'outbox = "{settings.outbox_dir}"\n',
+        encoding="utf-8",
+    )
+    return config
 
 
 def weekly_summary(settings: Settings) -> list[tuple]:
