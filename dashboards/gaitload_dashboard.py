@@ -18,7 +18,7 @@ def _():
     import polars as pl
 
     from gaitload.config import load_settings
-    from gaitload.dashboard_data import frame
+    from gaitload.dashboard_data import alert_details, frame, has_view
 
     settings = load_settings()
 
@@ -26,7 +26,7 @@ def _():
         """SVG, not canvas: every mark carries an aria-label, readable and testable."""
         return chart.properties(usermeta={"embedOptions": {"renderer": "svg", "actions": False}})
 
-    return alt, frame, mo, pl, settings, svg
+    return alert_details, alt, frame, has_view, mo, pl, settings, svg
 
 
 @app.cell
@@ -46,7 +46,7 @@ def _(frame, mo, settings):
 
 
 @app.cell
-def _(frame, picker, settings, span):
+def _(frame, has_view, picker, settings, span):
     athlete = picker.value
     weeks_n = span.value
     weeks = frame(settings, "weeks", athlete=athlete, weeks=weeks_n)
@@ -54,7 +54,8 @@ def _(frame, picker, settings, span):
     cadence = frame(settings, "cadence", athlete=athlete, weeks=weeks_n)
     surfaces = frame(settings, "surfaces", athlete=athlete, weeks=weeks_n)
     shoes = frame(settings, "shoes", athlete=athlete)
-    return cadence, days, shoes, surfaces, weeks
+    alerts = frame(settings, "alerts", athlete=athlete) if has_view(settings, "alerts") else None
+    return alerts, cadence, days, shoes, surfaces, weeks
 
 
 @app.cell
@@ -207,6 +208,47 @@ def _(alt, cadence, mo, pl, shoes, surfaces, svg):
             svg(shoe_chart) if len(shoes) else mo.md("_No shoes yet: `gaitload shoe add`._"),
         ]
     )
+    return
+
+
+@app.cell
+def _(alert_details, alerts, alt, mo, svg):
+    _colors = alt.Scale(domain=["info", "warn", "high"], range=["#868e96", "#f08c00", "#c92a2a"])
+    if alerts is None or alerts.is_empty():
+        _out = mo.md("## Alerts\n_No alerts: `gaitload alerts` evaluates the rules._")
+    else:
+        _timeline = (
+            alt.Chart(alerts, title="Alert timeline (click an alert below for its evidence)")
+            .mark_circle(size=90)
+            .encode(
+                x=alt.X("date:T", title="opened"),
+                y=alt.Y("factor:N", title=None),
+                color=alt.Color("severity:N", scale=_colors),
+                tooltip=["date:T", "factor:N", "severity:N", "status:N", "title:N"],
+            )
+            .properties(width="container", height=max(120, 26 * alerts["factor"].n_unique()))
+        )
+
+        def _detail(row: dict):
+            info = alert_details(row["factor"])
+            advice = "\n".join(f"- {a}" for a in info["advice"])
+            pro = "\n".join(f"- {p}" for p in info["professional"])
+            return mo.vstack(
+                [
+                    mo.md(f"**{row['message']}**"),
+                    mo.md(f"*Why it matters:* {info['risk']}"),
+                    mo.md(f"*What to do:*\n\n{advice}"),
+                    mo.md(f"*Evidence:* `{row['evidence']}`  \n*Basis:* {row['basis']}"),
+                    mo.md(f"*See a professional if:*\n\n{pro}\n\n_{info['not_a_diagnosis']}_"),
+                ]
+            )
+
+        _items = {
+            f"{r['date']} · {r['severity'].upper()} · {r['title']} ({r['status']})": _detail(r)
+            for r in alerts.head(30).iter_rows(named=True)
+        }
+        _out = mo.vstack([mo.md("## Alerts"), svg(_timeline), mo.accordion(_items)])
+    mo.output.replace(_out)
     return
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from gaitload.config import AthleteSettings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
+from gaitload.notify import send_alerts
 from tests.conftest import make_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,6 +45,7 @@ def dashboard(tmp_path_factory):
     )
     files = write_demo_athlete(root / "fit", end=date(2026, 11, 20), weeks=16)
     import_paths(settings, files)
+    send_alerts(settings, as_of=date(2026, 11, 20))  # records the episodes; mail to the outbox
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         ((ramp_week, ramp_km, ramp_pct),) = con.execute(
             "SELECT week_start, km, km_change_pct FROM weekly_load "
@@ -150,5 +153,20 @@ def test_dashboard_fits_a_phone(dashboard, browser):
     page.locator(f"svg [aria-label*='{ramp_label(ramp_week)}']").first.wait_for(timeout=90_000)
     width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= viewport  # no sideways scrolling
+    assert errors == []
+    page.close()
+
+
+def test_each_alert_opens_its_evidence_and_advice(dashboard, browser):
+    url, *_ = dashboard
+    page, _, errors = open_page(browser, url, 1000, 1400)
+    trigger = page.get_by_role("button", name=re.compile(r"HIGH · ")).first
+    trigger.wait_for(timeout=90_000)
+    trigger.click()
+    professional = page.locator("em", has_text="See a professional if").locator("visible=true")
+    professional.first.wait_for(timeout=15_000)
+    for text in ("Why it matters", "What to do", "Evidence", "This is not a diagnosis"):
+        assert page.get_by_text(text).locator("visible=true").count() >= 1, text
+    assert page.locator("svg [aria-label*='severity: high']").count() >= 1  # on the timeline
     assert errors == []
     page.close()

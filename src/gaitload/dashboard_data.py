@@ -26,3 +26,17 @@ def has_view(settings: Settings, view: str) -> bool:
             "SELECT 1 FROM duckdb_views() WHERE view_name = ? AND NOT internal", [view]
         ).fetchall()
     return bool(rows)
+
+
+def alert_details(factor: str) -> dict:
+    """What the catalogue says of a factor: the risk, the article's advice, when to see a pro."""
+    from gaitload.rules.catalogue import catalogue
+
+    book = catalogue()
+    rule = book.rules[factor]
+    return {
+        "risk": rule.risk,
+        "advice": [book.advice[key] for key in rule.advice],
+        "professional": book.email["professional"],
+        "not_a_diagnosis": book.email["not_a_diagnosis"],
+    }
