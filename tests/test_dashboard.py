@@ -139,7 +139,7 @@ def test_dashboard_draws_the_demos_planted_ramp_offline(dashboard, browser, tmp_
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000  # a drawn page, not a blank one
-    if os.environ.get("GAITLOAD_UPDATE_SCREENSHOT"):
+    if os.environ.get("UPDATE_DASHBOARD_SCREENSHOT"):
         shutil.copy(shot, SCREENSHOT)  # the README's picture
     assert errors == []
     hosts = {r.split("/")[2] for r in requests}
