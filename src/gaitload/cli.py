@@ -246,9 +246,9 @@ def render_demo_alerts(settings: Settings, as_of: date) -> None:
     console.print(f"\n[bold]Risk alerts as of {as_of}[/bold]")
     render_alerts(recorded_alerts(settings, athlete=demo.DEMO_ATHLETE))
     files = outbox_files(settings)
-    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}")
+    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}", soft_wrap=True)
     for path in files:
-        console.print(f"  {path.name}", highlight=False)
+        console.print(f"  {path.name}", highlight=False, soft_wrap=True)
 
 
 def render_alerts(alerts: list) -> None:
@@ -273,12 +273,15 @@ def render_alerts(alerts: list) -> None:
 
 def render_delivery(report, out: Console) -> None:
     if report.transport == "outbox":
-        out.print(f"{len(report.sent)} new alert email(s) written to {report.where}")
+        out.print(
+            f"{len(report.sent)} new alert email(s) written to {report.where}", soft_wrap=True
+        )
     else:
         sent = "; ".join(f"{athlete}: {to}" for athlete, to in report.sent)
         out.print(
             f"{len(report.sent)} alert email(s) sent via {report.where}"
-            + (f" ({sent})" if sent else "")
+            + (f" ({sent})" if sent else ""),
+            soft_wrap=True,
         )
     for message_id in report.unconfirmed:
         err.print(
