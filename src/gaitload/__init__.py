@@ -2,7 +2,19 @@
 
 from gaitload.config import Settings, load_settings
 from gaitload.ingest import ImportReport, import_paths
+from gaitload.notify import DeliveryReport, send_alerts
+from gaitload.rules import Alert, check_alerts
 
 __version__ = "0.1.0"
 
-__all__ = ["ImportReport", "Settings", "__version__", "import_paths", "load_settings"]
+__all__ = [
+    "Alert",
+    "DeliveryReport",
+    "ImportReport",
+    "Settings",
+    "__version__",
+    "check_alerts",
+    "import_paths",
+    "load_settings",
+    "send_alerts",
+]
