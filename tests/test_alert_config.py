@@ -115,3 +115,15 @@ def test_athletes_have_an_email_and_a_coach(tmp_path):
     anna = settings.athlete("anna")
     assert (anna.email, anna.coach) == ("anna@example.org", "c@example.org")
     assert settings.athlete("ben").email is None
+
+
+def test_the_demo_never_uses_a_configured_smtp_server(tmp_path):
+    from gaitload import demo
+
+    settings = settings_from(
+        tmp_path, '[smtp]\nhost = "smtp.example.org"\n', GAITLOAD_DATA_DIR=str(tmp_path)
+    )
+    assert settings.mail.smtp is not None
+    for own in (demo.demo_settings(settings), demo.demo_mail(settings)):
+        assert own.mail.smtp is None
+        assert own.outbox_dir == tmp_path / "demo" / "outbox"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from gaitload.cli import cli
 from gaitload.config import load_settings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
-from gaitload.errors import ConfigError
+from gaitload.errors import ConfigError, GaitloadError
 from tests.builders import run_samples
 from tests.test_import_edge_cases import SUMMER
 
@@ -239,3 +239,12 @@ def test_alerts_send_writes_the_outbox_and_lists_what_was_recorded(anna_env, tmp
     again = run("alerts", "--send", "--as-of", "2026-02-20", env=anna_env)
     assert "0 new alert email(s)" in again.output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_alerts_without_a_database_say_so_and_create_none(tmp_path):
+    db = tmp_path / "typo.duckdb"
+    for args in (["alerts"], ["alerts", "--send"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert isinstance(result.exception, GaitloadError)
+        assert "import something first" in str(result.exception)
+    assert not db.exists()

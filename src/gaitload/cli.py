@@ -88,7 +88,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     Uses its own database (<data dir>/demo.duckdb) unless --db is given, so your own data
     is never mixed with the demo's.
     """
-    settings = _settings(ctx)
+    settings = demo.demo_mail(_settings(ctx))
     if ctx.obj["db"] is None:
         settings = demo.demo_settings(settings)
         demo.reset_demo_database(settings)
