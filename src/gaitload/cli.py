@@ -18,7 +18,9 @@ from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError
 from gaitload.ingest import ImportReport
+from gaitload.notify import DeliveryReport
 from gaitload.queries import latest_signals
+from gaitload.rules import Alert
 
 console = Console(stderr=False)
 err = Console(stderr=True)
@@ -251,7 +253,7 @@ def render_demo_alerts(settings: Settings, as_of: date) -> None:
         console.print(f"  {path.name}", highlight=False, soft_wrap=True)
 
 
-def render_alerts(alerts: list) -> None:
+def render_alerts(alerts: list[Alert]) -> None:
     """One line per episode (newest first), its message below it: names stay plain text."""
     if not alerts:
         console.print("No alerts.")
@@ -271,7 +273,7 @@ def render_alerts(alerts: list) -> None:
         console.print(Padding(Text(a.message), (0, 0, 0, 4)))
 
 
-def render_delivery(report, out: Console) -> None:
+def render_delivery(report: DeliveryReport, out: Console) -> None:
     if report.transport == "outbox":
         out.print(
             f"{len(report.sent)} new alert email(s) written to {report.where}", soft_wrap=True
