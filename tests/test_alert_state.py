@@ -134,3 +134,24 @@ def test_today_is_recorded_and_since_filters(anna):
     assert check_alerts(anna, since=date.today() + timedelta(days=1)) == []
     since = SPIKE_HIGH + timedelta(days=1)
     assert {a.factor for a in check_alerts(anna, since=since)} >= {"long_run_spike"}
+
+
+def test_an_email_whose_episodes_were_all_withdrawn_is_cancelled_and_they_come_back(anna):
+    with db.opened(anna.db_path) as con:
+        record(con, anna, evaluate(con, anna, as_of=SPIKE_HIGH))  # queued, not sent yet
+    lenient = replace(
+        anna,
+        thresholds={"long_run_spike": {"warn_pct": 150.0}, "shoe_change": {"warn_share_7d": 1.0}},
+    )
+    assert send_alerts(lenient, as_of=SPIKE_HIGH).sent == []
+    assert q(anna, "SELECT status FROM core.alert_messages") == [("cancelled",)]
+    assert outbox_files(anna) == []
+    again = send_alerts(anna, as_of=SPIKE_HIGH)
+    assert len(again.sent) == 1
+    assert q(anna, "SELECT status FROM core.alert_messages ORDER BY created_at") == [
+        ("cancelled",),
+        ("sent",),
+    ]
+    assert {d for (d,) in q(anna, "SELECT delivery FROM alerts WHERE severity <> 'info'")} == {
+        "sent"
+    }

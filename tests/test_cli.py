@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 from gaitload.cli import cli
 from gaitload.config import load_settings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
-from gaitload.errors import ConfigError
+from gaitload.errors import ConfigError, GaitloadError
 from tests.builders import run_samples
 from tests.test_import_edge_cases import SUMMER
 
@@ -68,11 +70,35 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
             ).fetchall()
         }
         sports = {r[0] for r in con.execute("SELECT DISTINCT sport FROM activities").fetchall()}
+        alerts = con.execute(
+            "SELECT factor, severity, date, status, delivery FROM alerts ORDER BY date"
+        ).fetchall()
     base = [km for _, km in weeks[:4]]
     assert max(km for _, km in weeks[-3:-1]) > 1.4 * (sum(base) / len(base))
     assert {"road", "trail", "track", "treadmill"} <= surfaces
     assert {"running", "cycling"} <= sports
     assert "Running by week" in result.output and "(so far)" in result.output
+    # the planted block (from 2026-10-31) raises the alerts; the steady months before, none
+    ramp_start = date(2026, 10, 31)
+    warnings = [(f, s, d) for f, s, d, _, _ in alerts if s != "info"]
+    assert warnings and all(d >= ramp_start for _, _, d in warnings)
+    assert {f for f, _, _ in warnings} >= {
+        "load_ramp",
+        "long_run_spike",
+        "rest_days",
+        "hill_exposure",
+        "bone_stress_pattern",
+    }
+    assert ("long_run_spike", "high", date(2026, 11, 18)) in warnings
+    # the first send is a backfill: what is still open is emailed, what ended more than
+    # 7 days before is recorded as past
+    assert {e for _, s, _, st, e in alerts if s != "info" and st == "open"} == {"sent"}
+    assert {e for _, s, _, _, e in alerts if s != "info"} <= {"sent", "past"}
+    outbox = sorted((tmp_path / "demo" / "outbox").glob("*.eml"))
+    assert [p.name for p in outbox] == ["2026-11-20-demo-" + outbox[0].name[16:]]
+    assert "Risk alerts as of 2026-11-20" in result.output
+    assert f"alert email(s) in the outbox: {tmp_path / 'demo' / 'outbox'}" in result.output
+    assert outbox[0].name in result.output
     # a second run starts afresh instead of mixing two timelines
     again = run(
         "demo", "--weeks", "6", "--end", "2026-11-13", env={"GAITLOAD_DATA_DIR": str(tmp_path)}
@@ -81,6 +107,7 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         (latest,) = con.execute("SELECT max(start_time_local)::DATE FROM activities").fetchone()
     assert str(latest) <= "2026-11-13"
+    assert [p.name[:10] for p in (tmp_path / "demo" / "outbox").glob("*.eml")] == ["2026-11-13"]
 
 
 def test_demo_refuses_to_empty_a_folder_it_did_not_make(tmp_path):
@@ -177,3 +204,47 @@ def test_shoe_distance_counts_runs_from_its_first_day(demo_db):
         ).fetchall()
     assert (runs, km) == (expected_runs, pytest.approx(expected_km))
     assert runs > 30
+
+
+def test_alerts_lists_newest_first_as_json_and_looking_back_records_nothing(anna_env):
+    result = run("alerts", "--as-of", "2026-02-20", "--json", env=anna_env)
+    assert result.exit_code == 0, result.output
+    alerts = json.loads(result.output)
+    assert {"athlete", "factor", "severity", "date", "message", "evidence"} <= set(alerts[0])
+    assert [a["date"] for a in alerts] == sorted((a["date"] for a in alerts), reverse=True)
+    spike = next(a for a in alerts if a["factor"] == "long_run_spike")
+    assert (spike["athlete"], spike["severity"], spike["date"]) == ("anna", "high", "2026-02-14")
+    assert spike["evidence"]["run_km"] == 33 and spike["evidence"]["spike_pct"] == 106
+    assert spike["basis"].startswith("Frandsen")
+    with duckdb.connect(anna_env["GAITLOAD_DB"], read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM alerts").fetchall() == [(0,)]
+
+    text = " ".join(run("alerts", "--as-of", "2026-02-20", env=anna_env).output.split())
+    assert "HIGH long_run_spike anna, open" in text
+    assert "33 km, 106 % longer than your longest run" in text
+    later = json.loads(
+        run(
+            "alerts", "--as-of", "2026-03-31", "--since", "2026-02-26", "--json", env=anna_env
+        ).output
+    )
+    assert "long_run_spike" not in {a["factor"] for a in later}  # resolved on 25 February
+    assert "No alerts." in run("alerts", "--athlete", "nobody", env=anna_env).output
+
+
+def test_alerts_send_writes_the_outbox_and_lists_what_was_recorded(anna_env, tmp_path):
+    result = run("alerts", "--send", "--as-of", "2026-02-20", env=anna_env)
+    assert result.exit_code == 0, result.output
+    assert f"1 new alert email(s) written to {tmp_path / 'outbox'}" in result.output
+    assert "anna, open, email sent" in result.output
+    again = run("alerts", "--send", "--as-of", "2026-02-20", env=anna_env)
+    assert "0 new alert email(s)" in again.output
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_alerts_without_a_database_say_so_and_create_none(tmp_path):
+    db = tmp_path / "typo.duckdb"
+    for args in (["alerts"], ["alerts", "--send"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert isinstance(result.exception, GaitloadError)
+        assert "import something first" in str(result.exception)
+    assert not db.exists()

@@ -276,3 +276,11 @@ def test_thresholds_can_be_overridden_per_athlete(history, overrides, fires):
     with db.opened(history.db_path) as con:
         evaluation = evaluate(con, settings, as_of=AS_OF, athlete="ramp")
     assert bool(found(evaluation.episodes, "ramp", "load_ramp")) is fires
+
+
+def test_a_bone_stress_pattern_names_the_patterns_in_words(episodes):
+    (pattern,) = found(episodes, "streak", "bone_stress_pattern")
+    assert pattern.evidence["factors"] == ["load_ramp", "rest_days"]
+    assert pattern.message.startswith(
+        "2 load patterns within 14 days: weekly distance rising fast; too few rest days."
+    )

@@ -22,7 +22,9 @@ from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError
 from gaitload.ingest import ImportReport
+from gaitload.notify import DeliveryReport
 from gaitload.queries import latest_signals
+from gaitload.rules import Alert
 
 console = Console(stderr=False)
 err = Console(stderr=True)
@@ -110,7 +112,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     Uses its own database (<data dir>/demo.duckdb) unless --db is given, so your own data
     is never mixed with the demo's.
     """
-    settings = _settings(ctx)
+    settings = demo.demo_mail(_settings(ctx))
     if ctx.obj["db"] is None:
         settings = demo.demo_settings(settings)
         demo.reset_demo_database(settings)
@@ -427,12 +429,12 @@ def render_demo_alerts(settings: Settings, as_of: date) -> None:
     console.print(f"\n[bold]Risk alerts as of {as_of}[/bold]")
     render_alerts(recorded_alerts(settings, athlete=demo.DEMO_ATHLETE))
     files = outbox_files(settings)
-    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}")
+    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}", soft_wrap=True)
     for path in files:
-        console.print(f"  {path.name}", highlight=False)
+        console.print(f"  {path.name}", highlight=False, soft_wrap=True)
 
 
-def render_alerts(alerts: list) -> None:
+def render_alerts(alerts: list[Alert]) -> None:
     """One line per episode (newest first), its message below it: names stay plain text."""
     if not alerts:
         console.print("No alerts.")
@@ -452,14 +454,17 @@ def render_alerts(alerts: list) -> None:
         console.print(Padding(Text(a.message), (0, 0, 0, 4)))
 
 
-def render_delivery(report, out: Console) -> None:
+def render_delivery(report: DeliveryReport, out: Console) -> None:
     if report.transport == "outbox":
-        out.print(f"{len(report.sent)} new alert email(s) written to {report.where}")
+        out.print(
+            f"{len(report.sent)} new alert email(s) written to {report.where}", soft_wrap=True
+        )
     else:
         sent = "; ".join(f"{athlete}: {to}" for athlete, to in report.sent)
         out.print(
             f"{len(report.sent)} alert email(s) sent via {report.where}"
-            + (f" ({sent})" if sent else "")
+            + (f" ({sent})" if sent else ""),
+            soft_wrap=True,
         )
     for message_id in report.unconfirmed:
         err.print(

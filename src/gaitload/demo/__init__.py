@@ -14,6 +14,7 @@ from gaitload.queries import weekly_running
 __all__ = [
     "DEMO_ATHLETE",
     "DEMO_TIMEZONE",
+    "demo_mail",
     "demo_settings",
     "reset_demo_database",
     "weekly_summary",
@@ -26,18 +27,21 @@ DEMO_EMAIL = "demo.runner@example.com"
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The demo's own database, outbox and athlete, beside the user's real data.
-
-    Its emails always go to its own outbox folder, never through a configured SMTP server.
-    """
+    """The demo's own database, outbox and athlete, beside the user's real data."""
     athlete = AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE, email=DEMO_EMAIL)
-    mail = replace(settings.mail, smtp=None, outbox=settings.data_dir / "demo" / "outbox")
-    return replace(
-        settings,
-        db_path=settings.data_dir / "demo.duckdb",
-        athletes={**settings.athletes, DEMO_ATHLETE: athlete},
-        mail=mail,
+    return demo_mail(
+        replace(
+            settings,
+            db_path=settings.data_dir / "demo.duckdb",
+            athletes={**settings.athletes, DEMO_ATHLETE: athlete},
+        )
     )
+
+
+def demo_mail(settings: Settings) -> Settings:
+    """The demo's emails go to its own outbox folder, never through a configured server."""
+    outbox = settings.data_dir / "demo" / "outbox"
+    return replace(settings, mail=replace(settings.mail, smtp=None, outbox=outbox))
 
 
 MARKER = ".gaitload-demo"

@@ -31,6 +31,7 @@ from gaitload.errors import MailDeliveryError, MailLoginError
 from gaitload.notify.compose import compose, recipients
 from gaitload.notify.transport import MessageRefused, OutboxTransport, SmtpTransport, Transport
 from gaitload.rules import evaluate, record
+from gaitload.rules.alerts import require_database
 from gaitload.store import db
 
 SQL = "gaitload.notify.sql"
@@ -70,6 +71,7 @@ def send_alerts(
     Raises `MailDeliveryError` after recording when any message could not be delivered:
     those stay pending, with the error, for the next run.
     """
+    require_database(settings)
     transport = transport or transport_for(settings)
     report = DeliveryReport(transport=transport.kind, where=transport.where)
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:

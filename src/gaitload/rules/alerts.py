@@ -10,6 +10,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
+from gaitload.errors import GaitloadError
 from gaitload.rules import state
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import Episode, evaluate
@@ -59,6 +60,7 @@ def check_alerts(
     evaluated as if that day were today and nothing is recorded: looking back changes
     nothing (`send_alerts(as_of=...)` is the way to record as of a day).
     """
+    require_database(settings)
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
         evaluation = evaluate(con, settings, as_of=as_of, athlete=athlete)
         if as_of is None:
@@ -67,6 +69,14 @@ def check_alerts(
     alerts = [_from_episode(e) for e in evaluation.episodes]
     alerts = [a for a in alerts if since is None or (a.resolved_on or as_of) >= since]
     return sorted(alerts, key=lambda a: (a.date, a.severity_since), reverse=True)
+
+
+def require_database(settings: Settings) -> None:
+    """Alerts need a history: do not leave an empty database behind a typo'd --db."""
+    if not settings.db_path.exists():
+        raise GaitloadError(
+            f"no database at {settings.db_path}: import something first (gaitload import)"
+        )
 
 
 def list_alerts(

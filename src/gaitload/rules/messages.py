@@ -11,16 +11,16 @@ from functools import cache
 
 import jinja2
 
-from gaitload.rules.catalogue import Rule
+from gaitload.rules.catalogue import Rule, catalogue
 
 
-def number(value: object) -> str:
+def number(value: object, digits: int = 2) -> str:
     """42.0 -> "42", 1.534 -> "1.53", None -> "n/a": numbers as a person writes them."""
     if value is None:
         return "n/a"
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -32,5 +32,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_message(rule: Rule, evidence: Mapping, thresholds: Mapping[str, float]) -> str:
+    """`t` is the thresholds, `titles` every rule's title by factor (for rules about rules)."""
     template = _environment().from_string(rule.message)
-    return " ".join(template.render(**evidence, t=thresholds).split())
+    titles = {f: r.title for f, r in catalogue().rules.items()}
+    return " ".join(template.render(**evidence, t=thresholds, titles=titles).split())

@@ -139,9 +139,12 @@ def _decide(
     for notice in due:
         if notice["recent"] and message_id is None:
             message_id = _pending_message(con, settings, athlete, athlete_id, as_of)
-        con.execute(
-            "INSERT INTO core.alert_notices (episode_id, severity, message_id) VALUES (?, ?, ?)",
-            [notice["episode_id"], notice["severity"], message_id if notice["recent"] else None],
+        _execute(
+            con,
+            "decide_notice.sql",
+            episode_id=notice["episode_id"],
+            severity=notice["severity"],
+            message_id=message_id if notice["recent"] else None,
         )
     recent = sum(1 for n in due if n["recent"])
     return recent, len(due) - recent

@@ -3,9 +3,9 @@
 SELECT athlete, day, 'info' AS severity,
        json_object(
            'day', day,
-           'acwr', round(acwr, 2),
+           'acwr', round(acwr, 3),
            'above', acwr > $info_high,
-           'acwr_ewma', round(acwr_ewma, 2),
+           'acwr_ewma', round(acwr_ewma, 3),
            'acute_load', round(acute_load, 1),
            'chronic_load', round(chronic_load, 1)
        ) AS evidence

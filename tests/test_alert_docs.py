@@ -1,0 +1,60 @@
+"""The rule catalogue, its docs and the brief agree; every rule runs on an empty history."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from gaitload.rules import evaluate
+from gaitload.rules.catalogue import catalogue
+from gaitload.rules.messages import number
+from gaitload.store import db, writer
+
+ROOT = Path(__file__).resolve().parents[1]
+BRIEF = ROOT.parent / "shared" / "docs" / "risk-factors.md"
+
+
+def test_the_catalogue_has_exactly_the_factors_of_the_brief():
+    if not BRIEF.exists():
+        pytest.skip(f"the risk-factors brief is not at {BRIEF}")
+    table = BRIEF.read_text().split("## The factors", 1)[1].split("\n\n", 2)[1]
+    brief = re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE)
+    assert len(brief) == 11
+    assert list(catalogue().factors) == brief
+
+
+@pytest.mark.parametrize("factor", list(catalogue().rules))
+def test_every_rule_is_documented_with_its_defaults(factor):
+    rule = catalogue().rules[factor]
+    assert rule.basis_kind in ("study", "article")
+    if rule.basis_kind == "article":
+        assert rule.basis.startswith("The article's advice")
+    assert all(key in catalogue().advice for key in rule.advice)
+    docs = (ROOT / "docs" / "alerts.md").read_text()
+    assert f"| `{factor}` |" in docs
+    for name, threshold in rule.thresholds.items():
+        if name != "clear_days":
+            assert f"`{name} = {number(threshold.value)}`" in docs, name
+    sql = files("gaitload.rules.sql") / f"{factor}.sql"
+    assert sql.is_file()
+
+
+def test_every_column_of_the_alerts_view_is_documented(tmp_path):
+    with db.opened(tmp_path / "empty.duckdb") as con:
+        columns = [r[0] for r in con.execute("DESCRIBE alerts").fetchall()]
+    schema = (ROOT / "docs" / "schema.md").read_text().split("## `alerts`", 1)[1]
+    assert len(columns) > 20
+    for column in columns:
+        assert f"| `{column}` |" in schema, column
+
+
+def test_every_rule_runs_on_an_athlete_without_activities(settings):
+    with db.opened(settings.db_path) as con:
+        writer.ensure_athlete(con, settings.athlete(None), "UTC")
+        evaluation = evaluate(con, settings, as_of=date(2026, 1, 1))
+    assert evaluation.as_of == {"tester": date(2026, 1, 1)}
+    assert evaluation.episodes == []
