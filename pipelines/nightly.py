@@ -8,6 +8,7 @@ artifact per run. All the work is done by library functions the CLI calls too.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -93,15 +94,17 @@ def sync_strava(settings: Settings, athlete: str) -> dict:
 
 
 @task(name="send-alerts", retries=2, retry_condition_fn=retry_transient)
-def send_new_alerts(settings: Settings, athlete: str) -> list[str]:
+def send_new_alerts(settings: Settings, athlete: str, as_of: date | None = None) -> list[str]:
     """Evaluate the rules over the refreshed metrics and email what is new; an SMTP outage
     leaves the emails pending (and is retried here, then by the next night)."""
-    report = send_alerts(settings, athlete=athlete)
+    report = send_alerts(settings, athlete=athlete, as_of=as_of)
     return [recipients for _, recipients in report.sent]
 
 
 @task(name="athlete-night", task_run_name="night-{athlete}")
-def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0) -> AthleteNight:
+def athlete_night(
+    settings: Settings, athlete: str, retry_backoff_s: float = 5.0, as_of: date | None = None
+) -> AthleteNight:
     """One athlete's night; a failure here fails this athlete only."""
     backoff = exponential_backoff(backoff_factor=retry_backoff_s)
     night = AthleteNight(athlete)
@@ -119,7 +122,7 @@ def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0
         night.notes += result["notes"]
     elif inbox:
         night.notes.append(f"inbox {inbox} does not exist")
-    sent = send_new_alerts.with_options(retry_delay_seconds=backoff)(settings, athlete)
+    sent = send_new_alerts.with_options(retry_delay_seconds=backoff)(settings, athlete, as_of)
     night.alerts_sent = len(sent)
     night.notes += [f"alert email to {to}" for to in sent]
     return night
@@ -127,7 +130,10 @@ def athlete_night(settings: Settings, athlete: str, retry_backoff_s: float = 5.0
 
 @flow(name="gaitload-nightly", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def nightly(
-    db: str | None = None, config: str | None = None, retry_backoff_s: float = 5.0
+    db: str | None = None,
+    config: str | None = None,
+    retry_backoff_s: float = 5.0,
+    as_of: date | None = None,
 ) -> State:
     """Every configured athlete's night, then a summary artifact; fails only if all fail.
 
@@ -138,7 +144,8 @@ def nightly(
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
     names += [n for n in strava_tokens.connected_athletes(settings) if n not in names]
-    futures = {name: athlete_night.submit(settings, name, retry_backoff_s) for name in names}
+    # as_of: the day the rules take as today (the demo's last day; default: today)
+    futures = {name: athlete_night.submit(settings, name, retry_backoff_s, as_of) for name in names}
     wait(list(futures.values()))
     states = {name: future.state for name, future in futures.items()}
     rows, failed = [], []

@@ -121,7 +121,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):
         files = demo.write_demo_files(out_dir, end=end_day, weeks=weeks)
     console.print(f"Wrote {len(files)} FIT files to {out_dir}")
-    night = _demo_night(settings, out_dir)
+    night = _demo_night(settings, out_dir, end_day)
     console.print(f"Nightly flow: {night.message}")
     for row in night.result(raise_on_failure=False) or []:
         console.print(
@@ -407,7 +407,7 @@ def alerts_cmd(
         render_delivery(report, err if as_json else console)
 
 
-def _demo_night(settings: Settings, inbox: Path):
+def _demo_night(settings: Settings, inbox: Path, as_of: date):
     """The real nightly flow (Prefect, ephemeral) on the demo's own config and inbox."""
     for name in list(os.environ):  # the demo never emails through the user's SMTP server
         if name.startswith("GAITLOAD_SMTP_") or name == "GAITLOAD_ALERT_TO":
@@ -418,7 +418,7 @@ def _demo_night(settings: Settings, inbox: Path):
     with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
         from pipelines.nightly import nightly
 
-        return nightly(config=str(config), return_state=True)
+        return nightly(config=str(config), as_of=as_of, return_state=True)
 
 
 def render_demo_alerts(settings: Settings, as_of: date) -> None:
