@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import polars as pl
 
@@ -74,3 +79,27 @@ def steady_run(
         },
         schema_overrides={"lat": pl.Float64, "lon": pl.Float64, "heart_rate": pl.Int64},
     )
+
+
+@contextmanager
+def database_held_by_another_process(db: Path) -> Iterator[subprocess.Popen]:
+    """A second, real process holding the DuckDB file open for writing, as a nightly run or
+    someone's SQL session would; it is gone when the block ends."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(300)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import duckdb
 import pytest
 
 from gaitload.demo.athlete import write_demo_athlete
+from tests.builders import database_held_by_another_process
 
 
 @pytest.fixture(scope="module")
@@ -88,29 +87,13 @@ def test_a_locked_database_fails_the_night_naming_the_holder(
     config = write_config(tmp_path, {"anna": inbox})
     db = tmp_path / "gaitload.duckdb"
     duckdb.connect(str(db)).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-            "print('ready', flush=True); time.sleep(120)",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with database_held_by_another_process(db) as holder:
         monkeypatch.setenv("GAITLOAD_LOCK_WAIT", "0.5")
         state = nightly(config=str(config), retry_backoff_s=0.1, return_state=True)
         assert state.is_failed()
         (row,) = state.result(raise_on_failure=False)
         assert row["status"] == "failed"
         assert f"PID {holder.pid}" in row["notes"][0]
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
 
 
 def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):

@@ -20,6 +20,7 @@ from gaitload.config import AthleteSettings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
 from gaitload.store.reading import snapshot_path
+from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
 
 
@@ -108,19 +109,7 @@ def test_parquet_export_partitioned_by_athlete_and_year(demo, tmp_path):
 def test_readers_use_the_snapshot_while_a_writer_holds_the_database(demo):
     settings, _ = demo
     assert snapshot_path(settings.db_path).exists()  # published by the last import
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-            "print('ready', flush=True); time.sleep(30)",
-            str(settings.db_path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with database_held_by_another_process(settings.db_path):
         started = time.monotonic()
         result = subprocess.run(
             [
@@ -142,10 +131,6 @@ def test_readers_use_the_snapshot_while_a_writer_holds_the_database(demo):
         assert result.returncode == 0, result.stderr
         assert "showing the snapshot" in result.stderr
         assert json.loads(result.stdout)[0]["n"] > 0
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
 
 
 def test_a_busy_reader_never_blocks_the_writer_longer_than_a_query(demo):

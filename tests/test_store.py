@@ -17,6 +17,7 @@ from gaitload.demo.athlete import write_demo_athlete
 from gaitload.errors import DatabaseLockedError
 from gaitload.ingest import import_paths
 from gaitload.store import db
+from tests.builders import database_held_by_another_process
 
 
 def gaitload_cmd(settings, *args: str) -> list[str]:
@@ -68,19 +69,7 @@ def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(setti
 
 def test_a_writer_waits_then_names_the_process_holding_the_database(settings, demo_files):
     import_paths(settings, demo_files[:1], athlete="demo")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', "
-            "flush=True); time.sleep(60)",
-            str(settings.db_path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with database_held_by_another_process(settings.db_path) as holder:
         started = time.monotonic()
         with pytest.raises(DatabaseLockedError, match=f"PID {holder.pid}"):
             import_paths(settings, demo_files[1:3], athlete="demo")
@@ -95,10 +84,6 @@ def test_a_writer_waits_then_names_the_process_holding_the_database(settings, de
         assert cli.returncode == 1
         assert "Traceback" not in cli.stderr
         assert f"in use by another program (PID {holder.pid}" in cli.stderr
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
     report = import_paths(settings, demo_files[1:3], athlete="demo")
     assert report.count("imported") == 2
 

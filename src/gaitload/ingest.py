@@ -140,27 +140,14 @@ def _triage(con, inputs: list[Input]) -> Iterator[tuple[Input, _Job | FileOutcom
             continue
         sha256 = content_hash(data)
         known = writer.known_file(con, sha256)
-        if known:
-            status, first_name = known
-            yield (
-                item,
-                FileOutcome(
-                    path=str(path),
-                    status="duplicate",
-                    sha256=sha256,
-                    reason=f"already imported as {first_name} ({status})",
-                ),
+        if known or sha256 in seen:
+            reason = (
+                f"already imported as {known[1]} ({known[0]})"
+                if known
+                else f"same content as {seen[sha256].name} in this batch"
             )
-        elif sha256 in seen:
-            yield (
-                item,
-                FileOutcome(
-                    path=str(path),
-                    status="duplicate",
-                    sha256=sha256,
-                    reason=f"same content as {seen[sha256].name} in this batch",
-                ),
-            )
+            outcome = FileOutcome(path=str(path), status="duplicate", sha256=sha256, reason=reason)
+            yield item, outcome
         else:
             seen[sha256] = path
             yield item, _Job(item, sha256)
