@@ -31,11 +31,6 @@ SURFACE_BY_SUB_SPORT = {
 }
 
 
-def is_fit_path(path: Path) -> bool:
-    name = path.name.lower()
-    return name.endswith(".fit") or name.endswith(".fit.gz")
-
-
 def read_fit_bytes(path: Path) -> bytes:
     """The bytes of a file, `.gz` undone with a cap on what gzip may inflate to."""
     if not path.name.lower().endswith(".gz"):
