@@ -122,6 +122,8 @@ def athlete_night(
         night.notes += result["notes"]
     elif inbox:
         night.notes.append(f"inbox {inbox} does not exist")
+    if not settings.db_path.exists():
+        return night  # nothing imported yet, by anyone: no rules to evaluate
     sent = send_new_alerts.with_options(retry_delay_seconds=backoff)(settings, athlete, as_of)
     night.alerts_sent = len(sent)
     night.notes += [f"alert email to {to}" for to in sent]
