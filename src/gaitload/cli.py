@@ -23,6 +23,7 @@ from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError
 from gaitload.ingest import ImportReport
 from gaitload.notify import DeliveryReport
+from gaitload.pain.places import PLACES as PAIN_PLACES
 from gaitload.queries import latest_signals
 from gaitload.rules import Alert
 
@@ -336,6 +337,95 @@ def shoe_list_cmd(ctx: click.Context, athlete: str | None) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
+
+
+@cli.group("pain")
+def pain_group() -> None:
+    """The pain journal: where it hurts, so load can be read against it."""
+
+
+@pain_group.command("add")
+@click.option("--athlete", help="Whose pain (default: the config's default athlete).")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Local day (default: today)."
+)
+@click.option(
+    "--where",
+    required=True,
+    type=click.Choice(PAIN_PLACES, case_sensitive=False),
+    help="Where it hurts: the article's heel, ball (of the foot), arch, top (of the foot), "
+    "toes, general (fatigue), or achilles, shin, ankle, knee, hip.",
+)
+@click.option("--side", type=click.Choice(["left", "right"], case_sensitive=False))
+@click.option("--score", required=True, type=click.IntRange(0, 10), help="0 (gone) to 10.")
+@click.option("--bone", is_flag=True, help="Point pain on a bone: one spot, sore to press.")
+@click.option("--note", help="In your own words.")
+@click.pass_context
+def pain_add_cmd(
+    ctx: click.Context, athlete, day, where: str, side, score: int, bone: bool, note
+) -> None:
+    """Record pain; the same place on the same day again corrects the entry."""
+    from gaitload.pain import add_pain
+
+    recorded = add_pain(
+        _settings(ctx),
+        athlete=athlete,
+        day=day.date() if day else None,
+        where=where,
+        side=side.lower() if side else None,
+        score=score,
+        bone=bone,
+        note=note,
+    )
+    place = " ".join(filter(None, [side, recorded.location]))
+    console.print(
+        f"Pain entry {recorded.entry_id}: {recorded.athlete}, {recorded.day}, {place} {score}/10."
+    )
+    if recorded.hint:
+        console.print(f"The article: {recorded.hint}.", style="dim")
+    if score:
+        console.print(
+            f"To see what the training did before: gaitload lookback --date {recorded.day}",
+            style="dim",
+        )
+
+
+@pain_group.command("list")
+@click.option("--athlete", help="Only this athlete.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only from this local day on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@click.pass_context
+def pain_list_cmd(ctx: click.Context, athlete, since, as_json: bool) -> None:
+    """Every pain entry, newest first, and activity notes that could not be read."""
+    from gaitload.pain import pain_entries
+
+    rows, columns, unread, unread_columns = pain_entries(
+        _settings(ctx), athlete=athlete, since=since.date() if since else None
+    )
+    if as_json:
+        click.echo(render_rows(columns, rows, "json"), nl=False)
+        return
+    console.print(render_rows(columns, rows, "table"))
+    for row in unread:
+        line = dict(zip(unread_columns, row, strict=True))
+        err.print(
+            f"[yellow]not read:[/yellow] {line['date']} {line['activity'] or ''} "
+            f"({line['field']}): {line['line']!r}: {line['problem']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@pain_group.command("remove")
+@click.argument("entry_id", type=int)
+@click.pass_context
+def pain_remove_cmd(ctx: click.Context, entry_id: int) -> None:
+    """Remove a journal entry by its id (see gaitload pain list)."""
+    from gaitload.pain import remove_pain
+
+    if not remove_pain(_settings(ctx), entry_id):
+        raise GaitloadError(f"no pain entry {entry_id} (see gaitload pain list)")
+    console.print(f"Removed pain entry {entry_id}.")
 
 
 def _run_import(

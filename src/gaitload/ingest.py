@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from gaitload import metrics
+from gaitload import metrics, pain
 from gaitload.config import Settings
 from gaitload.errors import CorruptFileError
 from gaitload.metrics import RefreshReport
@@ -97,6 +97,7 @@ def import_paths(
         for parsed, item in _parse_all(jobs, timezone, workers):
             record(writer.save(con, parsed, athlete_id, report.run_id, source=item.source))
         report.metrics = metrics.refresh(con, athlete_id=athlete_id)
+        pain.read_notes(con, athlete_id)
     return report
 
 

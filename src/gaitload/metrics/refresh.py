@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from gaitload import sqlfiles, streams
+from gaitload import pain, sqlfiles, streams
 from gaitload.config import Settings
 from gaitload.store import db
 
@@ -59,5 +59,9 @@ def refresh(
 
 
 def refresh_database(settings: Settings, *, full: bool = False) -> RefreshReport:
+    """`gaitload refresh`: the metrics, and the pain entries read from activity notes."""
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
-        return refresh(con, full=full)
+        report = refresh(con, full=full)
+        for (athlete_id,) in con.execute("SELECT athlete_id FROM core.athletes").fetchall():
+            pain.read_notes(con, athlete_id)
+        return report

@@ -31,6 +31,7 @@ SELECT
     a.trainer,
     a.description,
     a.private_note,
+    a.fit_notes,
     a.partial,
     a.totals_source,
     a.samples,

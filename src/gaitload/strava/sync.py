@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 from stravalib import model
 
-from gaitload import metrics, sqlfiles
+from gaitload import metrics, pain, sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import RateLimitSpent, StravaAuthError, StravaUnavailable
 from gaitload.sources import strava as mapping
@@ -111,6 +111,7 @@ def sync(
         if runner is not None:  # what was stored counts, even if the sync stopped
             with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
                 metrics.refresh(con, athlete_id=runner.athlete_id)
+                pain.read_notes(con, runner.athlete_id)
     return reports
 
 

@@ -1,0 +1,67 @@
+-- The pain journal's public views (documented in docs/schema.md). Recreated on every open.
+CREATE OR REPLACE VIEW pain AS
+SELECT p.entry_id,
+       t.name AS athlete,
+       p.day AS "date",
+       p.location,
+       p.side,
+       p.bone,
+       p.score,
+       p.note,
+       p.source,
+       p.activity_id,
+       a.name AS activity,
+       p.created_at
+FROM core.pain_entries p
+JOIN core.athletes t ON t.athlete_id = p.athlete_id
+LEFT JOIN core.activities a ON a.activity_id = p.activity_id;
+
+-- Episodes: a place (location and side) reported again within 14 days is the same episode;
+-- a score of 0 ends it. The worst score of a day counts when a day has several entries.
+CREATE OR REPLACE VIEW pain_episodes AS
+WITH days AS (
+    SELECT athlete_id, location, side, day, max(score) AS score, bool_or(bone) AS bone
+    FROM core.pain_entries
+    GROUP BY athlete_id, location, side, day
+),
+marked AS (
+    SELECT *,
+           CASE WHEN lag(day) OVER w IS NULL OR day - lag(day) OVER w > 14
+                     OR lag(score) OVER w = 0 THEN 1 ELSE 0 END AS starts
+    FROM days
+    WINDOW w AS (PARTITION BY athlete_id, location, side ORDER BY day)
+),
+numbered AS (
+    SELECT *, sum(starts) OVER (PARTITION BY athlete_id, location, side ORDER BY day)
+              AS episode_no
+    FROM marked
+)
+SELECT t.name AS athlete,
+       n.location,
+       n.side,
+       n.episode_no::INTEGER AS episode_no,
+       min(n.day) AS started_on,
+       max(n.day) FILTER (WHERE n.score > 0) AS last_pain_on,
+       min(n.day) FILTER (WHERE n.score = 0) AS ended_on,
+       count(*) AS entries,
+       arg_min(n.score, n.day) AS first_score,
+       max(n.score) AS max_score,
+       arg_max(n.score, n.day) FILTER (WHERE n.score > 0) AS last_score,
+       bool_or(n.bone) AS bone
+FROM numbered n
+JOIN core.athletes t ON t.athlete_id = n.athlete_id
+GROUP BY t.name, n.location, n.side, n.episode_no
+HAVING max(n.score) > 0;
+
+-- Note lines that start with "pain:" but could not be read, with the reason.
+CREATE OR REPLACE VIEW pain_notes_unread AS
+SELECT t.name AS athlete,
+       (a.start_time_utc + to_minutes(a.utc_offset_min))::DATE AS "date",
+       a.name AS activity,
+       p.activity_id,
+       p.field,
+       p.line,
+       p.problem
+FROM core.pain_note_problems p
+JOIN core.athletes t ON t.athlete_id = p.athlete_id
+JOIN core.activities a ON a.activity_id = p.activity_id;
