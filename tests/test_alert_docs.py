@@ -24,7 +24,7 @@ def test_the_catalogue_has_exactly_the_factors_of_the_brief():
     table = BRIEF.read_text().split("## The factors", 1)[1].split("\n\n", 2)[1]
     brief = re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE)
     assert len(brief) == 11
-    assert list(catalogue().factors) == brief
+    assert list(catalogue().load_factors) == brief
 
 
 @pytest.mark.parametrize("factor", list(catalogue().rules))
@@ -58,3 +58,13 @@ def test_every_rule_runs_on_an_athlete_without_activities(settings):
         evaluation = evaluate(con, settings, as_of=date(2026, 1, 1))
     assert evaluation.as_of == {"tester": date(2026, 1, 1)}
     assert evaluation.episodes == []
+
+
+@pytest.mark.parametrize("view", ["pain", "pain_episodes", "pain_notes_unread"])
+def test_every_column_of_the_pain_views_is_documented(tmp_path, view):
+    with db.opened(tmp_path / "empty.duckdb") as con:
+        columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
+    section = (ROOT / "docs" / "schema.md").read_text().split(f"### `{view}`", 1)[1]
+    section = section.split("\n### ", 1)[0].split("\n## ", 1)[0]
+    for column in columns:
+        assert f"`{column}`" in section, column

@@ -5,6 +5,9 @@ SELECT p.entry_id,
        p.day AS "date",
        p.location,
        p.side,
+       concat_ws(' ', p.side, CASE p.location WHEN 'top' THEN 'top of the foot'
+                                              WHEN 'ball' THEN 'ball of the foot'
+                                              ELSE p.location END) AS place,
        p.bone,
        p.score,
        p.note,

@@ -38,6 +38,8 @@ class Rule:
     message: str
     """A Jinja template over the evidence and `t`, the thresholds."""
     thresholds: Mapping[str, Threshold]
+    group: str = "load"
+    """`load` (a factor of the risk-factors brief) or `pain` (reads the pain journal)."""
 
     def defaults(self) -> dict[str, float]:
         return {name: t.value for name, t in self.thresholds.items()}
@@ -53,6 +55,11 @@ class Catalogue:
     @property
     def factors(self) -> tuple[str, ...]:
         return tuple(self.rules)
+
+    @property
+    def load_factors(self) -> tuple[str, ...]:
+        """The brief's factors: what the training did, as opposed to what the runner felt."""
+        return tuple(f for f, rule in self.rules.items() if rule.group == "load")
 
 
 @cache
@@ -71,6 +78,7 @@ def catalogue() -> Catalogue:
                 name: Threshold(value=t["value"], doc=t["doc"])
                 for name, t in body["thresholds"].items()
             },
+            group=body.get("group", "load"),
         )
         for factor, body in doc["rules"].items()
     }
