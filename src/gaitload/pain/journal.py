@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import duckdb
+import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
@@ -28,6 +29,18 @@ NOTE_FIELDS = {
     "fit_notes": "fit_notes",
 }
 """Activity column → the entry's `source`."""
+ENTRY_COLUMNS = (
+    "athlete_id",
+    "day",
+    "location",
+    "side",
+    "bone",
+    "score",
+    "note",
+    "source",
+    "activity_id",
+)
+PROBLEM_COLUMNS = ("athlete_id", "activity_id", "field", "line", "problem")
 
 
 @dataclass(frozen=True)
@@ -122,12 +135,11 @@ def read_notes(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:
     )
     con.execute("DELETE FROM core.pain_note_problems WHERE athlete_id = ?", [athlete_id])
     if entries:
-        con.executemany(
-            "INSERT INTO core.pain_entries (athlete_id, day, location, side, bone, score, note, "
-            "source, activity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            entries,
-        )
+        con.register("pain_rows", pl.DataFrame(entries, schema=ENTRY_COLUMNS, orient="row"))
+        con.execute(f"INSERT INTO core.pain_entries ({', '.join(ENTRY_COLUMNS)}) FROM pain_rows")
     if problems:
-        con.executemany("INSERT INTO core.pain_note_problems VALUES (?, ?, ?, ?, ?)", problems)
+        con.register("pain_rows", pl.DataFrame(problems, schema=PROBLEM_COLUMNS, orient="row"))
+        con.execute("INSERT INTO core.pain_note_problems BY NAME FROM pain_rows")
+    con.unregister("pain_rows")
     con.execute("COMMIT")
     return len(entries)

@@ -31,8 +31,14 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def _template(source: str) -> jinja2.Template:
+    """Compiled once: a backfill renders hundreds of episodes of the same few rules."""
+    return _environment().from_string(source)
+
+
 def render_message(rule: Rule, evidence: Mapping, thresholds: Mapping[str, float]) -> str:
     """`t` is the thresholds, `titles` every rule's title by factor (for rules about rules)."""
-    template = _environment().from_string(rule.message)
+    template = _template(rule.message)
     titles = {f: r.title for f, r in catalogue().rules.items()}
     return " ".join(template.render(**evidence, t=thresholds, titles=titles).split())
