@@ -536,7 +536,9 @@ def render_alerts(alerts: list[Alert]) -> None:
             (f"{a.date}  ", "bold"),
             (f"{a.severity.upper():<4}", styles[a.severity]),
             f"  {a.factor}",
-            f" ({a.evidence.get('shoe')})" if a.subject else "",
+            f" ({a.evidence.get('shoe') or a.evidence.get('place') or a.subject})"
+            if a.subject
+            else "",
             f"  {a.athlete}, {status}",
             f", email {a.delivery}" if a.delivery else "",
         )

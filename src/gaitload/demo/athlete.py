@@ -26,7 +26,7 @@ import os
 import random
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -50,6 +50,8 @@ DEMO_TIMEZONE = "America/Denver"
 
 #: Seconds between records, like a watch's "smart recording"; keeps the demo fast.
 RECORD_INTERVAL_S = 5
+#: The runner's note on the last run of the overload block: the pain the look-back starts from.
+PAIN_NOTE = "Heavy legs since the long run.\npain: right top of foot 4/10 (sore on the bone)"
 #: Weeks at the end of the plan that form the planted overload block.
 RAMP_WEEKS = 3
 
@@ -79,6 +81,7 @@ class PlannedActivity:
     hr_base: float  # steady-state heart rate once warmed up
     long_run: bool = False
     fatigue: float = 0.0  # 0 during the base, rising to 1 at the end of the overload block
+    notes: str | None = None  # written into the FIT file's notes, as a watch app would
 
     @property
     def duration_s(self) -> int:
@@ -133,7 +136,10 @@ def plan_activities(end: date, *, weeks: int = 16, seed: int = 7) -> list[Planne
     base_volume = sum(full_week_volumes) / len(full_week_volumes)
     ramp_days = [ramp_start + timedelta(days=i) for i in range(7 * RAMP_WEEKS)]
     plan.extend(_overload_block(rng, ramp_days, base_volume, plan))
-    return sorted(plan, key=lambda a: a.start_local)
+    plan.sort(key=lambda a: a.start_local)
+    last_run = max(i for i, a in enumerate(plan) if a.sport == "running")
+    plan[last_run] = replace(plan[last_run], notes=PAIN_NOTE)
+    return plan
 
 
 def _base_week(
