@@ -6,6 +6,12 @@ records, one lap and one session per :class:`SessionSpec`, a timer stop event an
 ``activity`` message. Flags let tests produce the broken files real users have too
 (no summary messages after a crash, a truncated upload).
 
+FIT has no notes field; apps that let the athlete type one write it as a *developer
+field*. A session's ``notes`` is written that way: one ``developer_data_id`` (developer
+data index 0) and one ``field_description`` (field 0, a string named ``notes``) before
+the records, then the text as that developer field on the session's own message. Files
+without notes carry neither, so they are byte for byte what they were before.
+
 Records dominate the run time: a generated fit-tool ``RecordMessage()`` builds ~85
 ``Field`` objects and every value goes through a scaling setter, ~0.5 ms per record.
 We encode whole columns at once with polars (using the scale/offset of fit-tool's own
@@ -36,12 +42,16 @@ from typing import Any
 
 import polars as pl
 from fit_tool import FitFileBuilder
+from fit_tool.base_type import BaseType
 from fit_tool.data_message import DataMessage
+from fit_tool.developer_field import DeveloperField
 from fit_tool.field import Field
 from fit_tool.profile import profile_type
 from fit_tool.profile.messages.activity_message import ActivityMessage
+from fit_tool.profile.messages.developer_data_id_message import DeveloperDataIdMessage
 from fit_tool.profile.messages.device_info_message import DeviceInfoMessage
 from fit_tool.profile.messages.event_message import EventMessage
+from fit_tool.profile.messages.field_description_message import FieldDescriptionMessage
 from fit_tool.profile.messages.file_id_message import FileIdMessage
 from fit_tool.profile.messages.lap_message import LapMessage
 from fit_tool.profile.messages.record_message import RecordMessage
@@ -69,6 +79,15 @@ FIT_EPOCH_S = 631065600
 #: own local number means the summary messages in between never force a redefinition.
 _RECORD_LOCAL_ID = 1
 
+#: The developer field a session's notes are written as (see the module docstring).
+NOTES_FIELD_NAME = "notes"
+NOTES_DEVELOPER_DATA_INDEX = 0
+NOTES_FIELD_NUMBER = 0
+#: Identifies the app that defined the field (16 bytes, as a UUID would be).
+NOTES_APPLICATION_ID = b"gaitload-notes\x00\x01"
+#: A FIT field holds at most 255 bytes; a string also needs its NUL terminator.
+MAX_NOTES_BYTES = 254
+
 
 @dataclass
 class SessionSpec:
@@ -80,12 +99,15 @@ class SessionSpec:
     ``cadence_rpm`` (cycling). Nulls are written as FIT invalid values.
     ``totals`` overrides session-message fields by FIT field name in SI units; a value of
     None removes the field from the session message.
+    ``notes`` is what the athlete typed about the session, written as the developer string
+    field ``notes`` on its session message (at most 254 bytes of UTF-8).
     """
 
     sport: str
     samples: pl.DataFrame
     sub_sport: str = "generic"
     totals: dict | None = None
+    notes: str | None = None
 
 
 def write_fit(
@@ -110,11 +132,16 @@ def write_fit(
         raise ValueError("start_utc must be timezone-aware")
     if not sessions:
         raise ValueError("write_fit needs at least one session")
+    for spec in sessions:
+        _check_notes(spec.notes)
     start_ms = round(start_utc.astimezone(UTC).timestamp() * 1000)
 
     builder = FitFileBuilder(auto_define=True)
     builder.add(_file_id(start_ms, serial_number))
     builder.add(_device_info(start_ms, serial_number, product_name))
+    if write_summary and any(spec.notes is not None for spec in sessions):
+        builder.add(_notes_developer())
+        builder.add(_notes_field_description())
     builder.add(_timer_event(start_ms, EventType.START))
 
     summaries: list[_Summary] = []
@@ -443,7 +470,53 @@ def _session(summary: _Summary, index: int) -> SessionMessage:
     _fill_totals(message, summary)
     for name, value in (summary.spec.totals or {}).items():
         _override(message, name, value)
+    if summary.spec.notes is not None:
+        message.developer_fields = [_notes_field(summary.spec.notes)]
     return message
+
+
+# --- notes: a developer string field -----------------------------------------------
+
+
+def _check_notes(notes: str | None) -> None:
+    if notes is None:
+        return
+    if not isinstance(notes, str):
+        raise ValueError(f"notes must be a string, not {type(notes).__name__}")
+    size = len(notes.encode("utf-8"))
+    if "\0" in notes or size > MAX_NOTES_BYTES:
+        raise ValueError(
+            f"notes must be at most {MAX_NOTES_BYTES} bytes of UTF-8 without NUL, got {size}"
+        )
+
+
+def _notes_developer() -> DeveloperDataIdMessage:
+    message = DeveloperDataIdMessage()
+    message.developer_data_index = NOTES_DEVELOPER_DATA_INDEX
+    message.application_id = NOTES_APPLICATION_ID
+    message.application_version = 1
+    return message
+
+
+def _notes_field_description() -> FieldDescriptionMessage:
+    message = FieldDescriptionMessage()
+    message.developer_data_index = NOTES_DEVELOPER_DATA_INDEX
+    message.field_definition_number = NOTES_FIELD_NUMBER
+    message.fit_base_type_id = BaseType.STRING
+    message.field_name = NOTES_FIELD_NAME
+    return message
+
+
+def _notes_field(notes: str) -> DeveloperField:
+    field = DeveloperField(
+        developer_data_index=NOTES_DEVELOPER_DATA_INDEX,
+        field_id=NOTES_FIELD_NUMBER,
+        name=NOTES_FIELD_NAME,
+        base_type=BaseType.STRING,
+        growable=True,
+    )
+    field.set_value(0, notes)
+    return field
 
 
 def _override(message: SessionMessage, name: str, value: Any) -> None:

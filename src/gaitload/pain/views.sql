@@ -13,7 +13,7 @@ SELECT p.entry_id,
        p.note,
        p.source,
        p.activity_id,
-       a.name AS activity,
+       coalesce(a.name, a.source_file) AS activity,  -- a FIT file's activity has no name
        p.created_at
 FROM core.pain_entries p
 JOIN core.athletes t ON t.athlete_id = p.athlete_id
@@ -60,7 +60,7 @@ HAVING max(n.score) > 0;
 CREATE OR REPLACE VIEW pain_notes_unread AS
 SELECT t.name AS athlete,
        (a.start_time_utc + to_minutes(a.utc_offset_min))::DATE AS "date",
-       a.name AS activity,
+       coalesce(a.name, a.source_file) AS activity,
        p.activity_id,
        p.field,
        p.line,

@@ -1,4 +1,11 @@
-"""FIT files to normalized activities: one per session, totals checked against the records."""
+"""FIT files to normalized activities: one per session, totals checked against the records.
+
+FIT has no notes field: apps that let the athlete type one write it as a developer field
+(rarely a field of their own). Any string field named notes, note, description or comment
+(any case) on a session is that session's notes; a file whose sessions have none may carry
+them on its activity message, and then they belong to its first session only, so that a
+note written once is read once.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ SURFACE_BY_SUB_SPORT = {
     "indoor_running": "treadmill",
     "virtual_activity": "treadmill",
 }
+NOTE_FIELD_NAMES = ("notes", "note", "description", "comment")
 
 
 def read_fit_bytes(path: Path) -> bytes:
@@ -160,6 +168,7 @@ def _activity(
         and (index == len(sessions) - 1 or not session.get("total_timer_time")),
         surface=SURFACE_BY_SUB_SPORT.get(sub_sport or "") if foot else None,
         device=_device(decoded),
+        fit_notes=_notes(session) or _file_notes(decoded, sessions, index),
         start_lat=lat,
         start_lon=lon,
         samples=samples,
@@ -272,6 +281,23 @@ def _device(decoded: Decoded) -> str | None:
     )
     parts = [str(p) for p in (maker, product) if p is not None and str(p) != ""]
     return " ".join(parts) or None
+
+
+def _notes(message: dict) -> str | None:
+    """The text of a message's notes fields; several different ones are joined by lines."""
+    texts = [
+        value.strip()
+        for key, value in message.items()
+        if isinstance(key, str) and key.lower() in NOTE_FIELD_NAMES and isinstance(value, str)
+    ]
+    return "\n".join(dict.fromkeys(t for t in texts if t)) or None
+
+
+def _file_notes(decoded: Decoded, sessions: list[dict], index: int) -> str | None:
+    """The activity message's notes, for the first session of a file whose sessions have none."""
+    if index > 0 or any(_notes(s) for s in sessions):
+        return None
+    return _notes(decoded.first("activity"))
 
 
 def _valid_time(value: object) -> bool:

@@ -6,6 +6,10 @@ format's owner) reads the COROS and Strava-app files that fitparse rejects, so i
 fallback for fitparse's parse errors only: it cannot expand compressed timestamps, so it
 is never the first choice. A file that ends early keeps every message read before the end
 and is marked partial; a broken header or CRC is rejected, since the bytes cannot be trusted.
+
+Developer fields (what apps add to the profile, such as an activity's notes) appear in a
+message under the name their `field_description` gives them, from either decoder; a native
+field of the same name wins.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import fitparse
+import fitparse.records
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
 from gaitload.errors import CorruptFileError
@@ -54,12 +59,18 @@ def decode(data: bytes) -> Decoded:
 
 def _with_fitparse(data: bytes) -> Decoded:
     decoded = Decoded()
+    # fitparse keeps developer field descriptions in a module global, never cleared: a file
+    # that uses developer fields it never describes would be read with the last file's names
+    fitparse.records.DEV_TYPES.clear()
     try:
         fit = fitparse.FitFile(io.BytesIO(data), check_crc=True)
         for message in fit.get_messages(list(WANTED)):
-            decoded.messages[message.name].append(
-                {f.name: f.value for f in message.fields if f.value is not None}
-            )
+            present = [f for f in message.fields if f.value is not None]
+            values = {f.name: f.value for f in present if not _developer(f)}
+            for f in present:
+                if _developer(f):
+                    values.setdefault(f.name, f.value)
+            decoded.messages[message.name].append(values)
     except FitCRCError as exc:
         raise CorruptFileError("CRC mismatch: the file is damaged") from exc
     except FitHeaderError as exc:
@@ -69,6 +80,10 @@ def _with_fitparse(data: bytes) -> Decoded:
             raise CorruptFileError(f"file ends before any activity data ({exc})") from exc
         decoded.partial_reason = f"truncated: {exc}"
     return decoded
+
+
+def _developer(field: fitparse.records.FieldData) -> bool:
+    return isinstance(field.field, fitparse.records.DevField)
 
 
 def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
@@ -84,15 +99,21 @@ def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
         merge_heart_rates=False,
     )
     decoded = Decoded(decoder="garmin-fit-sdk")
+    developer_names = {
+        d.get("key"): d.get("field_name") for d in sdk_messages.get("field_description_mesgs", [])
+    }
     for name in WANTED:
         for message in sdk_messages.get(f"{name}_mesgs", []):
-            decoded.messages[name].append(
-                {
-                    k: _naive_utc(v)
-                    for k, v in message.items()
-                    if isinstance(k, str) and v is not None
-                }
-            )
+            plain = {
+                k: _naive_utc(v)
+                for k, v in message.items()
+                if isinstance(k, str) and k != "developer_fields" and v is not None
+            }
+            for key, value in (message.get("developer_fields") or {}).items():
+                field_name = developer_names.get(key)
+                if isinstance(field_name, str) and value is not None:
+                    plain.setdefault(field_name, value)
+            decoded.messages[name].append(plain)
     if not decoded.messages["record"] and not decoded.messages["session"]:
         reasons = "; ".join(str(e) for e in errors) or "no activity data"
         raise CorruptFileError(f"unreadable: fitparse: {first_error}; garmin-fit-sdk: {reasons}")

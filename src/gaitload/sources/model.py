@@ -80,6 +80,8 @@ class Activity:
     trainer: bool | None = None
     description: str | None = None
     private_note: str | None = None
+    fit_notes: str | None = None
+    """What the athlete typed about it in the recording app, from the FIT file's notes."""
     samples: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SAMPLE_SCHEMA))
     laps: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LAP_SCHEMA))
 

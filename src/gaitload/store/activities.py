@@ -4,7 +4,9 @@ A run may reach the store as a watch's FIT file, a file in Strava's export and t
 API. The Strava id identifies it exactly once any source has it; before that, the start time
 (and the sport, or else the distance) does. The richer recording keeps the samples and
 totals; the Strava fields (id, title, notes, gear, sport type) are merged into whichever row
-survives, so load is counted once and nothing the athlete wrote is lost.
+survives, so load is counted once and nothing the athlete wrote is lost. The notes a FIT
+file carries (`fit_notes`) are the file's: only another FIT copy with notes replaces them,
+so neither a Strava sync nor a copy without notes can erase them.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def store(
         merged = _merged_strava_fields(old, activity, fingerprint, authoritative=same_version)
         for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
             con.execute(statement, {"activity_id": existing})
-        for name in (*STRAVA_FIELDS, "surface"):
+        for name in (*STRAVA_FIELDS, "surface", "fit_notes"):
             setattr(activity, name, merged[name])  # the recording's own sport stays
         _insert(
             con,
@@ -172,6 +174,8 @@ def _merged_strava_fields(
         old["strava_meta_from"] if api_beats_new else new_from or old["strava_meta_from"]
     )
     merged["strava_fingerprint"] = fingerprint or old["strava_fingerprint"]
+    fit_notes = getattr(new, "fit_notes", None)  # Strava's side never has them
+    merged["fit_notes"] = fit_notes if fit_notes is not None else old["fit_notes"]
     return merged
 
 
@@ -240,6 +244,7 @@ def forget_strava(con: duckdb.DuckDBPyConnection, athlete_id: int, strava_id: in
         "sub_sport": old["sub_sport"],
         "strava_meta_from": None,
         "strava_fingerprint": None,
+        "fit_notes": old["fit_notes"],
     }
     con.execute(
         sqlfiles.load(SQL, "update_strava_fields.sql"), {**cleared, "activity_id": activity_id}
