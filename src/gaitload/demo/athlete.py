@@ -521,7 +521,11 @@ def _write_activity(plan: PlannedActivity, out_dir: Path, seed: int) -> Path:
     return write_fit(
         out_dir / plan.file_name,
         start_utc,
-        [SessionSpec(sport=plan.sport, sub_sport=plan.sub_sport, samples=samples)],
+        [
+            SessionSpec(
+                sport=plan.sport, sub_sport=plan.sub_sport, samples=samples, notes=plan.notes
+            )
+        ],
         local_offset_s=int(offset.total_seconds()),
         product_name="gaitload demo watch",
         serial_number=3_141_592,
