@@ -58,7 +58,8 @@ def build_pain_histories(settings, folder: Path) -> PainCase:
     bone_stress_pattern, high), and reports pain on that Sunday. The weeks end last Sunday, so
     the dashboard's weeks show them."""
     settings = athlete_settings(settings, ["pat", "quinn"])
-    this_monday = datetime.now(UTC).date() - timedelta(days=datetime.now(UTC).weekday())
+    today = datetime.now(UTC).date()
+    this_monday = today - timedelta(days=today.weekday())
     first = this_monday - timedelta(weeks=6)
 
     def day(week: int, weekday: int) -> date:
