@@ -18,7 +18,14 @@ def _():
     import polars as pl
 
     from gaitload.config import load_settings
-    from gaitload.dashboard_data import alert_details, frame, has_view
+    from gaitload.dashboard_data import (
+        ALERTS_COLUMN,
+        alert_details,
+        frame,
+        has_view,
+        pain,
+        pain_table,
+    )
 
     settings = load_settings()
 
@@ -26,7 +33,19 @@ def _():
         """SVG, not canvas: every mark carries an aria-label, readable and testable."""
         return chart.properties(usermeta={"embedOptions": {"renderer": "svg", "actions": False}})
 
-    return alert_details, alt, frame, has_view, mo, pl, settings, svg
+    return (
+        ALERTS_COLUMN,
+        alert_details,
+        alt,
+        frame,
+        has_view,
+        mo,
+        pain,
+        pain_table,
+        pl,
+        settings,
+        svg,
+    )
 
 
 @app.cell
@@ -46,7 +65,7 @@ def _(frame, mo, settings):
 
 
 @app.cell
-def _(frame, has_view, picker, settings, span):
+def _(frame, has_view, pain, picker, settings, span):
     athlete = picker.value
     weeks_n = span.value
     weeks = frame(settings, "weeks", athlete=athlete, weeks=weeks_n)
@@ -55,14 +74,15 @@ def _(frame, has_view, picker, settings, span):
     surfaces = frame(settings, "surfaces", athlete=athlete, weeks=weeks_n)
     shoes = frame(settings, "shoes", athlete=athlete)
     alerts = frame(settings, "alerts", athlete=athlete) if has_view(settings, "alerts") else None
-    return alerts, cadence, days, shoes, surfaces, weeks
+    pain_entries = pain(settings, athlete)
+    return alerts, cadence, days, pain_entries, shoes, surfaces, weeks
 
 
 @app.cell
-def _(alt, mo, svg, weeks):
+def _(alt, mo, pain_entries, pl, svg, weeks):
     _ramp = alt.condition("datum.ramp_flag", alt.value("#d9480f"), alt.value("#4263eb"))
-    weekly_chart = (
-        alt.Chart(weeks, title="Weekly km (orange: > +10 % and 5+ km more)")
+    _bars = (
+        alt.Chart(weeks)
         .mark_bar(size=14)
         .encode(
             x=alt.X("week_start:T", title="week (local Monday)"),
@@ -76,7 +96,35 @@ def _(alt, mo, svg, weeks):
                 alt.Tooltip("km_change_pct:Q", format="+.0f"),
             ],
         )
-        .properties(width="container", height=220)
+    )
+    _shown = (
+        pain_entries.filter(pl.col("date") >= weeks["week_start"].min())
+        .select("date", "place", "score", "note")
+        .with_columns(
+            pl.col("note").fill_null(""),
+            label=pl.format("pain on {}: {}, {}/10", "date", "place", "score"),
+        )
+        if len(weeks) and len(pain_entries)
+        else pl.DataFrame(schema={"date": pl.Date, "place": pl.String, "score": pl.Int64})
+    )
+    _pain_day = alt.Chart(_shown).encode(
+        x="date:T",
+        description="label:N",  # the marks' aria-label
+        tooltip=[alt.Tooltip("date:T", title="pain on"), "place:N", "score:Q", "note:N"],
+    )
+    weekly_chart = alt.layer(
+        _bars,
+        _pain_day.mark_rule(color="#c92a2a", strokeDash=[4, 3], strokeWidth=1.5),
+        _pain_day.mark_text(color="#c92a2a", dy=-6, fontWeight="bold").encode(
+            y=alt.value(0), text="score:Q"
+        ),
+    ).properties(
+        width="container",
+        height=220,
+        title=alt.Title(
+            "Weekly km (orange: > +10 % and 5+ km more)",
+            subtitle="red: a day with pain, its score /10" if len(_shown) else "",
+        ),
     )
     descent_chart = (
         alt.Chart(weeks, title="Weekly descent (m)")
@@ -89,6 +137,38 @@ def _(alt, mo, svg, weeks):
         .properties(width="container", height=160)
     )
     mo.vstack([mo.md("## Volume"), svg(weekly_chart), svg(descent_chart)])
+    return
+
+
+@app.cell
+def _(ALERTS_COLUMN, mo, pain_entries, pain_table):
+    if pain_entries.is_empty():
+        _out = mo.md(
+            "## Pain\n_No pain recorded. Record it with "
+            "`gaitload pain add --where heel --side left --score 3`, or write a line like "
+            "`pain: left heel 3/10` in an activity's notes (read at every import and sync)._"
+        )
+    else:
+        _out = mo.vstack(
+            [
+                mo.md(
+                    "## Pain\nEach entry next to the running before it: the 7 days up to its "
+                    "day against the 7 before, and the load alerts open in the 3 weeks before "
+                    "(red lines on the weekly chart)."
+                ),
+                mo.ui.table(
+                    pain_table(pain_entries),
+                    selection=None,
+                    page_size=10,
+                    show_download=False,
+                    show_column_summaries=False,
+                    show_data_types=False,
+                    wrapped_columns=[ALERTS_COLUMN, "place", "note"],
+                    column_widths={ALERTS_COLUMN: 380},
+                ),
+            ]
+        )
+    mo.output.replace(_out)
     return
 
 

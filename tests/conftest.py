@@ -94,6 +94,28 @@ def strava_settings(root: Path, fake, **strava) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def smtp_server_session():
+    """The SMTP server on 127.0.0.1 (tests/smtp_server.py), one for the whole run."""
+    from tests import smtp_server
+    from tests.smtp_server import Recorder
+
+    recorder = Recorder()
+    controller = smtp_server.start(recorder)
+    yield recorder, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server_session):
+    """(recorder, port) of the SMTP server, emptied and well-behaved for this test."""
+    recorder, port = smtp_server_session
+    recorder.received.clear()
+    recorder.refuse.clear()
+    recorder.kill = None
+    return recorder, port
+
+
+@pytest.fixture(scope="session")
 def anna_template(tmp_path_factory) -> Path:
     """Anna's history (tests/histories.py) imported once; tests get their own copy."""
     from tests.histories import athlete_settings, build_anna

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,7 +21,9 @@ from gaitload.config import AthleteSettings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
 from gaitload.notify import send_alerts
+from gaitload.pain import add_pain
 from tests.conftest import make_settings
+from tests.histories import Run, athlete_settings, build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
@@ -37,6 +40,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PAIN_NOTE = "<b>sore</b> on the stairs"
+
+
+@dataclass(frozen=True)
+class PainCase:
+    """pat: six weeks of runs ending last Sunday, pain that Sunday; quinn: runs, no pain."""
+
+    day: date
+    spike_day: date
+
+
+def build_pain_histories(settings, folder: Path) -> PainCase:
+    """pat runs 36 km a week (Tue 8, Thu 8, Sat 14, Sun 6) for five weeks, then a week with a
+    20 km long run (+43 % on the longest of the 30 days before: long_run_spike, warn, on the
+    Saturday) and 42 km in all (+6 km, +17 %: load_ramp, warn, on the Sunday; the two make a
+    bone_stress_pattern, high), and reports pain on that Sunday. The weeks end last Sunday, so
+    the dashboard's weeks show them."""
+    settings = athlete_settings(settings, ["pat", "quinn"])
+    today = datetime.now(UTC).date()
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=6)
+
+    def day(week: int, weekday: int) -> date:
+        return first + timedelta(weeks=week - 1, days=weekday)
+
+    long_runs = [14] * 5 + [20]
+    plan = [
+        Run(day(w, d), km)
+        for w in range(1, 7)
+        for d, km in ((1, 8), (3, 8), (5, long_runs[w - 1]), (6, 6))
+    ]
+    build(settings, folder, "pat", plan)
+    build(settings, folder, "quinn", [Run(day(6, 1), 8), Run(day(6, 3), 10)])
+    add_pain(
+        settings, athlete="pat", where="arch", side="right", score=4, day=day(6, 6), note=PAIN_NOTE
+    )
+    send_alerts(settings, as_of=day(6, 6), athlete="pat")  # records pat's alerts
+    return PainCase(day=day(6, 6), spike_day=day(6, 5))
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     root = tmp_path_factory.mktemp("dash")
@@ -46,6 +89,7 @@ def dashboard(tmp_path_factory):
     files = write_demo_athlete(root / "fit", end=date(2026, 11, 20), weeks=16)
     import_paths(settings, files)
     send_alerts(settings, as_of=date(2026, 11, 20))  # records the episodes; mail to the outbox
+    pain = build_pain_histories(settings, root / "others")
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         ((ramp_week, ramp_km, ramp_pct),) = con.execute(
             "SELECT week_start, km, km_change_pct FROM weekly_load "
@@ -77,7 +121,7 @@ def dashboard(tmp_path_factory):
                 server.kill()
                 pytest.fail("the dashboard did not start")
             time.sleep(0.3)
-    yield url, ramp_week, ramp_km, ramp_pct
+    yield url, ramp_week, ramp_km, ramp_pct, pain
     server.terminate()
     server.wait(timeout=20)
 
@@ -118,7 +162,7 @@ def ramp_label(week: date) -> str:
 
 
 def test_dashboard_draws_the_demos_planted_ramp_offline(dashboard, browser, tmp_path):
-    url, ramp_week, ramp_km, ramp_pct = dashboard
+    url, ramp_week, ramp_km, ramp_pct, _ = dashboard
     page, requests, errors = open_page(browser, url, 1200, 2400)
     # the planted ramp's first week, drawn as a bar labelled with its own numbers
     ramp_bar = page.locator(f"svg [aria-label*='{ramp_label(ramp_week)}']")
@@ -168,5 +212,53 @@ def test_each_alert_opens_its_evidence_and_advice(dashboard, browser):
     for text in ("Why it matters", "What to do", "Evidence", "This is not a diagnosis"):
         assert page.get_by_text(text).locator("visible=true").count() >= 1, text
     assert page.locator("svg [aria-label*='severity: high']").count() >= 1  # on the timeline
+    assert errors == []
+    page.close()
+
+
+def show_athlete(page, name: str) -> None:
+    page.locator("select").first.wait_for(timeout=90_000)
+    page.locator("select").first.select_option(name)
+
+
+def test_pain_shows_each_entry_next_to_the_load_before_it(dashboard, browser):
+    url, *_, pain = dashboard
+    page, _, errors = open_page(browser, url, 1200, 2400)
+    show_athlete(page, "pat")
+    row = page.get_by_role("row").filter(has_text="right arch")
+    row.first.wait_for(timeout=60_000)
+    cells = row.first.get_by_role("cell").all_inner_texts()
+    # the week of the spike: 8 + 8 + 20 + 6 = 42 km, against 36 in the week before
+    assert cells[:5] == [str(pain.day), "right arch", "4/10", "42", "+17 % (from 36 km)"]
+    assert cells[5] == (
+        f"A run much longer than any in the last 30 days (warn, opened {pain.spike_day}); "
+        f"Possible bone-stress pattern (high, opened {pain.day}); "
+        f"Weekly distance rising fast (warn, opened {pain.day})"
+    )
+    assert cells[6:] == [PAIN_NOTE, "journal"]  # the note as text, not markup
+    assert page.locator("b", has_text="sore").count() == 0
+    # and a red line on the weekly chart, on that day
+    mark = page.locator(f"svg [aria-label='pain on {pain.day}: right arch, 4/10']")
+    mark.first.wait_for(state="attached", timeout=30_000)
+    assert mark.first.get_attribute("aria-roledescription") == "rule mark"
+
+    page.set_viewport_size({"width": 390, "height": 844})  # the table scrolls, not the page
+    time.sleep(0.5)
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport
+    assert errors == []
+    page.close()
+
+
+def test_without_pain_the_section_says_how_to_record_it(dashboard, browser):
+    url, *_ = dashboard
+    page, _, errors = open_page(browser, url, 1200, 2400)
+    show_athlete(page, "quinn")
+    empty = page.get_by_text("No pain recorded")
+    empty.first.wait_for(timeout=60_000)
+    text = empty.first.inner_text()
+    assert "gaitload pain add --where heel --side left --score 3" in text
+    assert "pain: left heel 3/10" in text
+    assert page.locator("svg [aria-label^='pain on ']").count() == 0
     assert errors == []
     page.close()

@@ -33,23 +33,6 @@ AS_OF = date(2026, 2, 20)
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-@pytest.fixture(scope="module")
-def server():
-    recorder = Recorder()
-    controller = smtp_server.start(recorder)
-    yield recorder, controller.port
-    controller.stop()
-
-
-@pytest.fixture
-def smtp(server):
-    recorder, port = server
-    recorder.received.clear()
-    recorder.refuse.clear()
-    recorder.kill = None
-    return recorder, port
-
-
 def settings_for(env: dict, port: int, **smtp) -> object:
     base = load_settings(env=env)
     values = {"host": "127.0.0.1", "port": port, "security": "none", "timeout_s": 5.0, **smtp}

@@ -6,6 +6,8 @@ import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
+from gaitload.pain.context import LOOKBACK_DAYS, PAIN_FACTORS, place_label
+from gaitload.rules.messages import number
 from gaitload.store.reading import reading
 
 SQL = "gaitload.sql.dashboard"
@@ -18,6 +20,52 @@ def frame(settings: Settings, name: str, **params: object) -> pl.DataFrame:
         rows = cursor.fetchall()
         columns = [d[0] for d in cursor.description]
     return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def pain(settings: Settings, athlete: str | None) -> pl.DataFrame:
+    """The athlete's pain entries, newest first, each with the load before it and its place in
+    words (`place`); the load alerts of the 3 weeks before as one line (`load_alerts`).
+    Empty for a database whose views predate the pain journal (until its next write)."""
+    if not (has_view(settings, "pain") and has_view(settings, "alerts")):
+        return pl.DataFrame(schema={"date": pl.Date, "score": pl.Int64, "place": pl.String})
+    entries = frame(
+        settings,
+        "pain",
+        athlete=athlete,
+        pain_factors=PAIN_FACTORS,
+        lookback_days=LOOKBACK_DAYS,
+    )
+    places = [place_label(*row) for row in entries.select("location", "side", "bone").iter_rows()]
+    return entries.with_columns(place=pl.Series(places, dtype=pl.String))
+
+
+ALERTS_COLUMN = f"load alerts open in the {LOOKBACK_DAYS // 7} weeks before"
+
+
+def pain_table(entries: pl.DataFrame) -> pl.DataFrame:
+    """`pain()` as the dashboard shows it: one row per entry, the numbers in words."""
+    rows = [
+        {
+            "date": e["date"],
+            "place": e["place"],
+            "score": f"{e['score']}/10",
+            "7-day km": number(e["km_7d"], 1),
+            "vs the 7 days before": _change(e["ramp_7d_pct"], e["km_prev_7d"]),
+            ALERTS_COLUMN: e["load_alerts"],
+            "note": e["note"] or "",
+            "source": e["source"],
+        }
+        for e in entries.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows)
+
+
+def _change(pct: float | None, km_before: float | None) -> str:
+    """'+17 % (from 36 km)'; without a week before, just what it was."""
+    if km_before is None:
+        return "n/a"
+    before = f"from {number(km_before, 1)} km"
+    return before if pct is None else f"{pct:+.0f} % ({before})"
 
 
 def has_view(settings: Settings, view: str) -> bool:

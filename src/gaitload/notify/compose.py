@@ -1,8 +1,9 @@
 """An alert email: the templates in `templates/` filled in, plain text + HTML + the chart.
 
-The HTML template autoescapes everything it is given, so activity and shoe names, or an
-athlete called `<b>`, arrive as text. Headers carry the athlete and factor ids, so mail
-rules can sort on them.
+The HTML template autoescapes everything it is given, so activity and shoe names, pain
+notes, or an athlete called `<b>`, arrive as text. Headers carry the athlete and factor
+ids, so mail rules can sort on them. Pain reported in the chart's weeks gets a section of
+its own, each entry next to the load before it, and red marks on the chart.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import ConfigError
 from gaitload.notify.chart import WEEKS, weekly_chart
+from gaitload.pain.context import LOOKBACK_DAYS, PAIN_FACTORS, place_label
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.messages import number
 
@@ -67,6 +69,8 @@ def compose(
         return None
     weeks = _weeks(con, athlete, as_of)
     marked = {_monday(a["severity_since"]) for a in alerts}
+    pain = _pain(con, athlete, weeks[0][0], as_of)
+    pain_days = pain_marks(pain)
     cid = make_msgid(domain=parseaddr(settings.mail.mail_from)[1].rpartition("@")[2] or "gaitload")
     email = catalogue().email
     context = {
@@ -75,6 +79,12 @@ def compose(
         "alerts": alerts,
         "advice": _advice(alerts),
         "weeks": [(week, km, week in marked) for week, km in weeks],
+        "pain": pain,
+        "pain_by_week": {
+            week: [(day, score) for day, score in pain_days.items() if _monday(day) == week]
+            for week, _ in weeks
+        },
+        "lookback_weeks": LOOKBACK_DAYS // 7,
         "chart_cid": cid[1:-1],
         "professional_intro": email["professional_intro"],
         "professional": email["professional"],
@@ -98,7 +108,7 @@ def compose(
     message["X-Gaitload-Severity"] = alerts[0]["severity"]
     message.set_content(_render("alert.txt.j2", context))
     message.add_alternative(_render("alert.html.j2", context), subtype="html")
-    png = weekly_chart(weeks, marked, as_of)
+    png = weekly_chart(weeks, marked, as_of, pain=pain_days)
     message.get_payload()[1].add_related(
         png, "image", "png", cid=cid, disposition="inline", filename="running-per-week.png"
     )
@@ -129,6 +139,33 @@ def _weeks(con: duckdb.DuckDBPyConnection, athlete: str, as_of: date) -> list[tu
     )
     mondays = [first + timedelta(weeks=i) for i in range(WEEKS)]
     return [(m, float(rows.get(m, 0.0))) for m in mondays]
+
+
+def _pain(con: duckdb.DuckDBPyConnection, athlete: str, first_day: date, as_of: date) -> list[dict]:
+    """The pain entries in the chart's weeks, each with the load before it, oldest first."""
+    cursor = con.execute(
+        sqlfiles.load(SQL, "pain_entries.sql"),
+        {
+            "athlete": athlete,
+            "first_day": first_day,
+            "as_of": as_of,
+            "pain_factors": PAIN_FACTORS,
+            "lookback_days": LOOKBACK_DAYS,
+        },
+    )
+    columns = [d[0] for d in cursor.description]
+    entries = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for e in entries:
+        e["place"] = place_label(e["location"], e["side"], e["bone"])
+    return entries
+
+
+def pain_marks(pain: list[dict]) -> dict[date, int]:
+    """The days pain was reported and the day's worst score: what the chart marks."""
+    days: dict[date, int] = {}
+    for e in pain:
+        days[e["date"]] = max(e["score"], days.get(e["date"], 0))
+    return dict(sorted(days.items()))
 
 
 def _advice(alerts: list[dict]) -> list[str]:
