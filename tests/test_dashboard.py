@@ -211,7 +211,9 @@ def test_each_alert_opens_its_evidence_and_advice(dashboard, browser):
     professional.first.wait_for(timeout=15_000)
     for text in ("Why it matters", "What to do", "Evidence", "This is not a diagnosis"):
         assert page.get_by_text(text).locator("visible=true").count() >= 1, text
-    assert page.locator("svg [aria-label*='severity: high']").count() >= 1  # on the timeline
+    high = page.locator("svg [aria-label*='severity: high']")  # on the timeline
+    high.first.wait_for(state="attached", timeout=15_000)
+    assert high.count() >= 1
     assert errors == []
     page.close()
 

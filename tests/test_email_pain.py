@@ -167,9 +167,16 @@ def test_pain_in_the_charts_weeks_is_listed_with_the_load_before_it(pained_env, 
 
 def test_no_pain_no_section_and_anothers_pain_stays_theirs(anna_env, smtp):
     config = Path(anna_env["GAITLOAD_CONFIG"])
-    config.write_text(config.read_text() + '\n[athletes.bea]\ntimezone = "UTC"\n')
-    record_pain(anna_env, athlete="bea")  # bea has no runs: no alerts, no email
-    text, html, _ = emailed(anna_env, smtp)
+    config.write_text(
+        config.read_text() + '\n[athletes.bea]\ntimezone = "UTC"\nemail = "bea@example.org"\n'
+    )
+    record_pain(anna_env, athlete="bea")  # bea has no runs, but her pain is an alert of hers
+    recorder, port = smtp
+    send_alerts(settings_for(anna_env, port), as_of=AS_OF)
+    by_recipient = {m["To"].addresses[0].addr_spec: m for m in recorder.messages()}
+    recorder.received.clear()
+    assert "PAIN YOU REPORTED" in parts(by_recipient["bea@example.org"])[0]
+    text, html, _ = parts(by_recipient["anna@example.org"])
     assert "PAIN" not in text and "pain Mon" not in text
     assert "Pain you reported" not in html and "red lines" not in html
     assert "pain that lasts more than a week" in text  # the professional list is still there

@@ -186,7 +186,7 @@ def test_volume_returning_fast_after_pain_warns(episodes):
     evidence = episode.evidence
     assert (evidence["distance_7d_km"], evidence["distance_prev_7d_km"]) == (26, 6)
     assert (evidence["change_km"], evidence["change_pct"]) == (20, 333)
-    assert evidence["pain_day"] == str(day(6, 0)) and evidence["place"] == "general"
+    assert evidence["pain_day"] == str(day(6, 0)) and evidence["place"] == "foot (general)"
 
 
 def test_a_steady_return_after_pain_is_not_an_alert(episodes):

@@ -6,7 +6,7 @@ import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
-from gaitload.pain.context import LOOKBACK_DAYS, PAIN_FACTORS, place_label
+from gaitload.pain.context import LOOKBACK_DAYS, pain_factors, place_label
 from gaitload.rules.messages import number
 from gaitload.store.reading import reading
 
@@ -32,10 +32,10 @@ def pain(settings: Settings, athlete: str | None) -> pl.DataFrame:
         settings,
         "pain",
         athlete=athlete,
-        pain_factors=PAIN_FACTORS,
+        pain_factors=pain_factors(),
         lookback_days=LOOKBACK_DAYS,
     )
-    places = [place_label(*row) for row in entries.select("location", "side", "bone").iter_rows()]
+    places = [place_label(*row) for row in entries.select("place", "bone").iter_rows()]
     return entries.with_columns(place=pl.Series(places, dtype=pl.String))
 
 

@@ -6,22 +6,20 @@ Both read an entry with the running of the 7 days up to its day and of the 7 bef
 
 from __future__ import annotations
 
+from gaitload.rules.catalogue import catalogue
+
 LOOKBACK_DAYS = 21
 """'The 3 weeks before': an alert open on any of the 21 days up to and including the pain
 day counts (a run's own spike is on the day it hurt)."""
 
-PAIN_FACTORS = ["persistent_pain", "bone_stress_pain", "heel_pain"]
-"""Rules that fire on the pain journal itself: not load before the pain, so never listed."""
 
-_WORDS = {
-    "ball": "ball of the foot",
-    "top": "top of the foot",
-    "general": "foot (general)",
-    "achilles": "Achilles",
-}
+def pain_factors() -> list[str]:
+    """Rules that fire on the pain journal itself (the catalogue's `pain` group): not load
+    before the pain, so never listed as such."""
+    rules = catalogue().rules
+    return [factor for factor, rule in rules.items() if rule.group == "pain"]
 
 
-def place_label(location: str, side: str | None = None, bone: bool = False) -> str:
-    """'left heel', 'right top of the foot (bone)': where it hurt, in words."""
-    words = " ".join(filter(None, [side, _WORDS.get(location, location)]))
-    return f"{words} (bone)" if bone else words
+def place_label(place: str, bone: bool = False) -> str:
+    """'left heel', 'right top of the foot (bone)': the `pain` view's place, and the bone."""
+    return f"{place} (bone)" if bone else place

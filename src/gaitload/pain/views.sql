@@ -7,6 +7,8 @@ SELECT p.entry_id,
        p.side,
        concat_ws(' ', p.side, CASE p.location WHEN 'top' THEN 'top of the foot'
                                               WHEN 'ball' THEN 'ball of the foot'
+                                              WHEN 'general' THEN 'foot (general)'
+                                              WHEN 'achilles' THEN 'Achilles'
                                               ELSE p.location END) AS place,
        p.bone,
        p.score,

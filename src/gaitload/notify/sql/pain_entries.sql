@@ -3,7 +3,7 @@
 -- alerts open on any of the $lookback_days days up to it, at warn or high by that day (rules
 -- that fire on pain itself, $pain_factors, are not load and are left out).
 WITH entries AS (
-    SELECT entry_id, "date", location, side, bone, score, note
+    SELECT entry_id, "date", location, side, place, bone, score, note
     FROM pain
     WHERE athlete = $athlete AND "date" BETWEEN $first_day AND $as_of
 ),
@@ -26,7 +26,7 @@ load_alerts AS (
     WHERE severity <> 'info'
     GROUP BY entry_id
 )
-SELECT e."date", e.location, e.side, e.bone, e.score, e.note,
+SELECT e."date", e.location, e.side, e.place, e.bone, e.score, e.note,
        s.distance_7d_m / 1000 AS km_7d,
        s.distance_prev_7d_m / 1000 AS km_prev_7d,
        s.ramp_7d_pct,

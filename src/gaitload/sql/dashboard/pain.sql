@@ -3,7 +3,7 @@
 -- days up to it, at warn or high by that day (rules that fire on pain itself, $pain_factors,
 -- are not load and are left out).
 WITH entries AS (
-    SELECT entry_id, "date", location, side, bone, score, note, source, activity
+    SELECT entry_id, "date", location, side, place, bone, score, note, source, activity
     FROM pain
     WHERE athlete = $athlete
 ),
@@ -26,7 +26,7 @@ load_alerts AS (
     WHERE severity <> 'info'
     GROUP BY entry_id
 )
-SELECT e."date", e.location, e.side, e.bone, e.score, e.note,
+SELECT e."date", e.location, e.side, e.place, e.bone, e.score, e.note,
        CASE e.source WHEN 'journal' THEN 'journal'
                      WHEN 'strava_description' THEN 'Strava description'
                      WHEN 'strava_private_note' THEN 'Strava private note'
