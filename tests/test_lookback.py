@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import struct
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -333,3 +334,22 @@ def test_cli_date_before_the_history_is_one_line(rae):
     assert result.output.strip().splitlines() == [
         "error: nothing to look back on before 2025-12-01: rae's history starts on 2026-01-06"
     ]
+
+
+def test_the_doc_defines_every_measure_and_shows_the_real_json_shape(two_weeks):
+    from gaitload.lookback.compute import MEASURES
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "lookback.md").read_text()
+    for key, *_ in MEASURES:
+        assert f"(`{key}`)" in text, f"docs/lookback.md does not define {key}"
+    example = json.loads(text.split("```json\n")[1].split("```")[0])
+    real = two_weeks.to_json()
+
+    def shape(value):
+        if isinstance(value, dict):
+            return {k: shape(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shape(value[0])] if value and isinstance(value[0], dict) else []
+        return None
+
+    assert shape(example) == shape(real)
