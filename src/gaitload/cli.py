@@ -22,6 +22,7 @@ from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError
 from gaitload.ingest import ImportReport
+from gaitload.lookback.model import LookBack
 from gaitload.notify import DeliveryReport
 from gaitload.pain.places import PLACES as PAIN_PLACES
 from gaitload.queries import latest_signals
@@ -428,6 +429,43 @@ def pain_remove_cmd(ctx: click.Context, entry_id: int) -> None:
     console.print(f"Removed pain entry {entry_id}.")
 
 
+@cli.command("lookback")
+@click.option("--athlete", help="Whose training (default: the config's default athlete).")
+@click.option(
+    "--date",
+    "day",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The local day the pain started: the look-back ends the day before.",
+)
+@click.option("--weeks", type=click.IntRange(1, 52), default=6, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print everything as one JSON object.")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the weekly chart as a PNG to this file.",
+)
+@click.pass_context
+def lookback_cmd(
+    ctx: click.Context, athlete: str | None, day, weeks: int, as_json: bool, chart: Path | None
+) -> None:
+    """What changed in the weeks before a pain started, against your usual training."""
+    from gaitload.lookback import look_back, weekly_chart
+
+    result = look_back(_settings(ctx), day=day.date(), athlete=athlete, weeks=weeks)
+    if chart is not None:
+        try:
+            chart.write_bytes(weekly_chart(result))
+        except OSError as exc:
+            raise GaitloadError(f"cannot write the chart to {chart}: {exc.strerror}") from exc
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        render_lookback(result)
+    if chart is not None:
+        (err if as_json else console).print(f"Chart written to {chart}", soft_wrap=True)
+
+
 def _run_import(
     settings: Settings, paths: list[Path], athlete: str | None, workers: int | None, quiet: bool
 ) -> ImportReport:
@@ -544,6 +582,121 @@ def render_alerts(alerts: list[Alert]) -> None:
         )
         console.print(head)
         console.print(Padding(Text(a.message), (0, 0, 0, 4)))
+
+
+def render_lookback(lb: LookBack) -> None:
+    """The look-back as tables, a bar chart of weekly km, and the history with its warning."""
+    if lb.source_note:
+        err.print(f"[yellow]note:[/yellow] {lb.source_note}", highlight=False, soft_wrap=True)
+    console.print(
+        f"[bold]Look-back for {lb.athlete}[/bold]: the {lb.window.days} days before {lb.day} "
+        f"({lb.window.first} to {lb.window.last})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for note in lb.notes:
+        console.print(note, style="dim", highlight=False, soft_wrap=True)
+    severity = {"high": "bold red", "warn": "dark_orange", "info": "cyan"}
+    if lb.factors:
+        table = Table(title="Load factors in the window")
+        table.add_column("factor", no_wrap=True)
+        for column in ("severity", "from", "to", ""):
+            table.add_column(column)
+        for f in lb.factors:
+            table.add_row(
+                f.factor,
+                Text(f.severity, severity[f.severity]),
+                str(f.first_day),
+                str(f.last_day),
+                Text(f.title, "dim"),
+            )
+        console.print(table)
+        for f in lb.factors:
+            console.print(Padding(Text(f"{f.factor}: {f.message}"), (0, 0, 0, 2)))
+    else:
+        console.print("No load factor had an episode in the window.")
+    table = Table("measure", "window", "usual", "change", "informs", title="Against usual")
+    for m in lb.measures:
+        label = Text(m.label + (f" ({m.subject})" if m.subject else ""))
+        if m.detail:
+            label.append(f"\n{m.detail}", "dim")
+        table.add_row(
+            label,
+            _measure(m.window, m.unit),
+            _measure(m.usual, m.unit),
+            "n/a" if m.change is None else f"{m.change:+.0f} {m.change_unit}",
+            m.informs,
+        )
+    console.print(table)
+    render_week_bars(lb)
+    render_pain_history(lb)
+
+
+def _measure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "m":
+        return f"{value:.0f} m"
+    if unit == "km":
+        return f"{value:.1f} km"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def render_week_bars(lb: LookBack) -> None:
+    """Weekly km as terminal bars: usual weeks dim, the window's bold, factor weeks marked."""
+    top = max((w.km for w in lb.series), default=0) or 1
+    console.print(
+        "\n[bold]Running km per week[/bold] (dim: usual; blue: the window; "
+        "[dark_orange]▲[/dark_orange] load factors present)"
+    )
+    for w in lb.series:
+        style = "bold blue" if w.period == "window" else "dim"
+        line = Text(f"  {w.start:%d %b %Y}  ", style)
+        line.append(f"{'█' * round(w.km / top * 40):<40}", style)
+        line.append(f" {w.km:5.1f}", style)
+        if w.days < 7:
+            line.append(f" ({w.days} days)", "dim")
+        if w.factors:
+            line.append("  ▲ " + ", ".join(w.factors), "dark_orange")
+        console.print(line, soft_wrap=True)
+
+
+def render_pain_history(lb: LookBack) -> None:
+    h = lb.history
+    weeks = f"{lb.weeks} week{'s' if lb.weeks != 1 else ''}"
+    if h.pain_episodes:
+        table = Table(
+            "started",
+            "where",
+            "worst",
+            f"load factors in the {weeks} before",
+            title="Pain episodes",
+        )
+        for p in h.pain_episodes:
+            where = " ".join(x for x in (p.side, p.location) if x) + (" (bone)" if p.bone else "")
+            table.add_row(
+                str(p.started_on), where, f"{p.max_score}/10", ", ".join(p.factors) or "none"
+            )
+        console.print(table)
+        table = Table(
+            "factor",
+            "preceded",
+            f"present in all {lb.weeks}-week windows",
+            title="Before pain, against how often it is there",
+        )
+        for f in h.factors:
+            base = "n/a" if f.base_rate is None else f"{f.base_rate:.0%} (of {h.base_windows})"
+            table.add_row(
+                f.factor,
+                f"{f.preceded} of {f.pain_episodes}",
+                base,
+                style=None if f.preceded else "dim",
+            )
+        console.print(table)
+    if h.warning:
+        console.print(f"[yellow]{h.warning}[/yellow]", highlight=False, soft_wrap=True)
 
 
 def render_delivery(report: DeliveryReport, out: Console) -> None:
