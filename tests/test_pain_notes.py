@@ -114,20 +114,20 @@ def test_a_valid_pain_line_is_read_exactly(line, marks):
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("pain: left elbow 3/10", "could not read 'left elbow 3/10'"),  # an unknown place
+        ("pain: left elbow 3/10", "unknown place 'elbow' in 'left elbow 3/10' (places: heel,"),
         ("pain: left heel 3", "could not read 'left heel 3'"),  # no /10
         ("pain: left heel three/10", "could not read"),
         ("pain: left heel 11/10", "score 11/10 in 'left heel 11/10' is above 10"),
         ("pain:", "nothing after 'pain:'"),
         ("pain:  , ;", "nothing after 'pain:'"),
         # ambiguous: never guessed at
-        ("pain: left right heel 3/10", "could not read 'left right heel 3/10'"),
-        ("pain: left heel 3/10 4/10", "could not read 'left heel 3/10 4/10'"),
-        ("pain: heel and arch 4/10", "could not read 'heel and arch 4/10'"),
+        ("pain: left right heel 3/10", "two sides in 'left right heel 3/10'"),
+        ("pain: left heel 3/10 4/10", "more than one score in 'left heel 3/10 4/10'"),
+        ("pain: heel and arch 4/10", "unknown place 'heel and arch'"),
         ("pain: left heel 3/10, left heel 5/10", "the same place twice"),
         ("pain: heel 3/10, Heel 2/10", "the same place twice"),
         # one bad item spoils the line: no half-read lines
-        ("pain: left heel 3/10, left elbow 2/10", "could not read 'left elbow 2/10'"),
+        ("pain: left heel 3/10, left elbow 2/10", "unknown place 'elbow' in 'left elbow 2/10'"),
     ],
 )
 def test_an_unclear_pain_line_is_unread_with_the_reason_and_gives_nothing(line, problem):
@@ -369,13 +369,12 @@ def test_an_unreadable_fit_note_is_listed_and_pain_list_says_why_on_stderr(tmp_p
     assert line.startswith(
         "not read: 2026-01-15 evening.fit (fit_notes): 'pain: heel and arch 4/10'"
     )
-    assert "could not read 'heel and arch 4/10'" in line
+    assert "unknown place 'heel and arch'" in line
 
     listed = CliRunner().invoke(cli, ["pain", "list", "--json"], env=env, catch_exceptions=False)
     (entry,) = json.loads(listed.stdout)
-    assert (entry["location"], entry["side"], entry["score"], entry["source"]) == (
-        "heel",
-        "left",
+    assert (entry["place"], entry["score"], entry["source"]) == (
+        "left heel",
         3,
         "fit_notes",
     )

@@ -134,7 +134,13 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     render_weeks(demo.weekly_summary(settings), today=end_day)
     render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
     render_demo_alerts(settings, end_day)
-    console.print(f"\nExplore it: gaitload --db {settings.db_path} alerts")
+    pain_day = render_demo_lookback(settings)
+    console.print(f"\nExplore it: gaitload --db {settings.db_path} alerts", soft_wrap=True)
+    if pain_day:
+        console.print(
+            f"            gaitload --db {settings.db_path} lookback --date {pain_day}",
+            soft_wrap=True,
+        )
 
 
 @cli.command("activities")
@@ -560,6 +566,23 @@ def render_demo_alerts(settings: Settings, as_of: date) -> None:
     console.print(f"{len(files)} alert email(s) in the outbox: {report.where}", soft_wrap=True)
     for path in files:
         console.print(f"  {path.name}", highlight=False, soft_wrap=True)
+
+
+def render_demo_lookback(settings: Settings) -> date | None:
+    """The demo runner's pain (a note on the last run): what the weeks before it held."""
+    from gaitload.lookback import look_back
+    from gaitload.pain import pain_entries
+
+    rows, columns, *_ = pain_entries(settings, athlete=demo.DEMO_ATHLETE)
+    if not rows:
+        return None
+    entry = dict(zip(columns, rows[-1], strict=True))  # the first pain reported
+    console.print(
+        f"\n[bold]Pain reported on {entry['date']}: {entry['place']} {entry['score']}/10 "
+        f"({entry['source']}). What changed before it?[/bold]"
+    )
+    render_lookback(look_back(settings, day=entry["date"], athlete=demo.DEMO_ATHLETE))
+    return entry["date"]
 
 
 def render_alerts(alerts: list[Alert]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gaitload.pain.places import WORDS
+from gaitload.pain.places import PLACES, WORDS
 
 _LINE = re.compile(r"^\s*(?:[-*•]\s*)?pain\s*:(?P<rest>.*)$", re.IGNORECASE)
 _WHERE = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in WORDS), key=len)[::-1])
@@ -74,7 +74,7 @@ def read_line(rest: str) -> list[PainMark]:
     for item in items:
         match = _ITEM.match(item)
         if not match:
-            raise ValueError(f"could not read {item!r} (write e.g. '{EXAMPLE}')")
+            raise ValueError(_why_unread(item))
         score = int(match["score"])
         if score > 10:
             raise ValueError(f"score {score}/10 in {item!r} is above 10")
@@ -92,3 +92,21 @@ def read_line(rest: str) -> list[PainMark]:
     if len(set(places)) < len(places):
         raise ValueError("the same place twice on one line: which score is meant?")
     return marks
+
+
+_SHAPE = re.compile(
+    r"^(?:(?:left|right)\s+)?(?P<where>[a-z' ]+?)(?:\s+bone)?\s+\d{1,2}\s*/\s*10$", re.IGNORECASE
+)
+
+
+def _why_unread(item: str) -> str:
+    """The reason an item was not read: an unknown place is named as such."""
+    words = item.lower().split()
+    if "left" in words and "right" in words:
+        return f"two sides in {item!r}: one place per side, e.g. 'left heel 3/10, right heel 2/10'"
+    if len(re.findall(r"/\s*10", item)) > 1:
+        return f"more than one score in {item!r}: which is meant?"
+    shape = _SHAPE.match(item)
+    if shape and " ".join(shape["where"].lower().split()) not in WORDS:
+        return f"unknown place {shape['where'].strip()!r} in {item!r} (places: {', '.join(PLACES)})"
+    return f"could not read {item!r} (write e.g. '{EXAMPLE}')"
