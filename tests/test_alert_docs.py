@@ -60,7 +60,7 @@ def test_every_rule_runs_on_an_athlete_without_activities(settings):
     assert evaluation.episodes == []
 
 
-@pytest.mark.parametrize("view", ["pain", "pain_episodes", "pain_notes_unread"])
+@pytest.mark.parametrize("view", ["pain", "pain_episodes", "pain_load", "pain_notes_unread"])
 def test_every_column_of_the_pain_views_is_documented(tmp_path, view):
     with db.opened(tmp_path / "empty.duckdb") as con:
         columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
@@ -68,3 +68,10 @@ def test_every_column_of_the_pain_views_is_documented(tmp_path, view):
     section = section.split("\n### ", 1)[0].split("\n## ", 1)[0]
     for column in columns:
         assert f"`{column}`" in section, column
+
+
+def test_the_pain_load_view_leaves_out_exactly_the_pain_rules():
+    views = (files("gaitload.pain") / "views.sql").read_text()
+    listed = re.search(r"a\.factor NOT IN \(([^)]*)\)", views)[1]
+    pain_rules = {f for f, rule in catalogue().rules.items() if rule.group == "pain"}
+    assert set(re.findall(r"'([a-z_]+)'", listed)) == pain_rules

@@ -6,7 +6,7 @@ import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
-from gaitload.pain.context import LOOKBACK_DAYS, pain_factors, place_label
+from gaitload.pain.context import LOOKBACK_DAYS, place_label
 from gaitload.rules.messages import number
 from gaitload.store.reading import reading
 
@@ -26,14 +26,12 @@ def pain(settings: Settings, athlete: str | None) -> pl.DataFrame:
     """The athlete's pain entries, newest first, each with the load before it and its place in
     words (`place`); the load alerts of the 3 weeks before as one line (`load_alerts`).
     Empty for a database whose views predate the pain journal (until its next write)."""
-    if not (has_view(settings, "pain") and has_view(settings, "alerts")):
+    if not has_view(settings, "pain_load"):
         return pl.DataFrame(schema={"date": pl.Date, "score": pl.Int64, "place": pl.String})
     entries = frame(
         settings,
         "pain",
         athlete=athlete,
-        pain_factors=pain_factors(),
-        lookback_days=LOOKBACK_DAYS,
     )
     places = [place_label(*row) for row in entries.select("place", "bone").iter_rows()]
     return entries.with_columns(place=pl.Series(places, dtype=pl.String))

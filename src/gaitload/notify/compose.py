@@ -22,7 +22,7 @@ from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import ConfigError
 from gaitload.notify.chart import WEEKS, weekly_chart
-from gaitload.pain.context import LOOKBACK_DAYS, pain_factors, place_label
+from gaitload.pain.context import LOOKBACK_DAYS, place_label
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.messages import number
 
@@ -149,8 +149,6 @@ def _pain(con: duckdb.DuckDBPyConnection, athlete: str, first_day: date, as_of: 
             "athlete": athlete,
             "first_day": first_day,
             "as_of": as_of,
-            "pain_factors": pain_factors(),
-            "lookback_days": LOOKBACK_DAYS,
         },
     )
     columns = [d[0] for d in cursor.description]

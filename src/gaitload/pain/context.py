@@ -6,18 +6,10 @@ Both read an entry with the running of the 7 days up to its day and of the 7 bef
 
 from __future__ import annotations
 
-from gaitload.rules.catalogue import catalogue
-
 LOOKBACK_DAYS = 21
-"""'The 3 weeks before': an alert open on any of the 21 days up to and including the pain
-day counts (a run's own spike is on the day it hurt)."""
-
-
-def pain_factors() -> list[str]:
-    """Rules that fire on the pain journal itself (the catalogue's `pain` group): not load
-    before the pain, so never listed as such."""
-    rules = catalogue().rules
-    return [factor for factor, rule in rules.items() if rule.group == "pain"]
+"""'The 3 weeks before' of the `pain_load` view (pain/views.sql), which holds the number: an
+alert open on any of the 21 days up to and including the pain day counts (a run's own spike
+is on the day it hurt)."""
 
 
 def place_label(place: str, bone: bool = False) -> str:

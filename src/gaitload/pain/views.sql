@@ -58,6 +58,40 @@ JOIN core.athletes t ON t.athlete_id = n.athlete_id
 GROUP BY t.name, n.location, n.side, n.episode_no
 HAVING max(n.score) > 0;
 
+-- Each pain entry next to the load before it: the running of the 7 days up to its day and
+-- of the 7 before (load_signals), and the load alerts at warn or high by that day that were
+-- open on any of the 21 days up to it. The pain-aware rules (the catalogue's `pain` group)
+-- are not load before the pain and are left out.
+CREATE OR REPLACE VIEW pain_load AS
+WITH open_before AS (
+    SELECT p.entry_id, a."date" AS opened_on, a.factor, a.title,
+           CASE WHEN a.severity_since <= p."date" THEN a.severity ELSE a.opened_severity END
+               AS severity
+    FROM pain p
+    JOIN alerts a
+      ON a.athlete = p.athlete AND a.status <> 'withdrawn'
+     AND a.factor NOT IN ('persistent_pain', 'bone_stress_pain', 'heel_pain', 'recovery_ramp')
+     AND a."date" <= p."date"
+     AND (a.resolved_on IS NULL OR a.resolved_on > p."date" - 21)
+),
+grouped AS (
+    SELECT entry_id,
+           list({'factor': factor, 'title': title, 'severity': severity, 'opened_on': opened_on}
+                ORDER BY opened_on, factor) AS load_alerts
+    FROM open_before
+    WHERE severity <> 'info'
+    GROUP BY entry_id
+)
+SELECT p.entry_id, p.athlete, p."date", p.location, p.side, p.place, p.bone, p.score, p.note,
+       p.source, p.activity,
+       s.distance_7d_m / 1000 AS km_7d,
+       s.distance_prev_7d_m / 1000 AS km_prev_7d,
+       s.ramp_7d_pct,
+       coalesce(g.load_alerts, []) AS load_alerts
+FROM pain p
+LEFT JOIN load_signals s ON s.athlete = p.athlete AND s.day = p."date"
+LEFT JOIN grouped g ON g.entry_id = p.entry_id;
+
 -- Note lines that start with "pain:" but could not be read, with the reason.
 CREATE OR REPLACE VIEW pain_notes_unread AS
 SELECT t.name AS athlete,

@@ -24,8 +24,8 @@ MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
     ("gaitload.store", "views.sql"),
     ("gaitload.metrics", "views.sql"),
-    ("gaitload.pain", "views.sql"),
     ("gaitload.rules", "views.sql"),
+    ("gaitload.pain", "views.sql"),
 )
 """The public views, in dependency order; recreated on every write-open."""
 

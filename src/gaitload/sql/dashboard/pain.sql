@@ -1,43 +1,16 @@
--- The athlete's pain entries, newest first, each with the running before it: the 7 days up
--- to its day and the 7 before those, and the load alerts open on any of the $lookback_days
--- days up to it, at warn or high by that day (rules that fire on pain itself, $pain_factors,
--- are not load and are left out).
-WITH entries AS (
-    SELECT entry_id, "date", location, side, place, bone, score, note, source, activity
-    FROM pain
-    WHERE athlete = $athlete
-),
-open_before AS (
-    SELECT e.entry_id, a."date", a.factor, a.title,
-           CASE WHEN a.severity_since <= e."date" THEN a.severity ELSE a.opened_severity END
-               AS severity
-    FROM entries e
-    JOIN alerts a
-      ON a.athlete = $athlete AND a.status <> 'withdrawn'
-     AND NOT list_contains($pain_factors, a.factor)
-     AND a."date" <= e."date"
-     AND (a.resolved_on IS NULL OR a.resolved_on > e."date" - $lookback_days)
-),
-load_alerts AS (
-    SELECT entry_id,
-           string_agg(title || ' (' || severity || ', opened ' || "date" || ')', '; '
-                      ORDER BY "date", factor) AS load_alerts
-    FROM open_before
-    WHERE severity <> 'info'
-    GROUP BY entry_id
-)
-SELECT e."date", e.location, e.side, e.place, e.bone, e.score, e.note,
-       CASE e.source WHEN 'journal' THEN 'journal'
-                     WHEN 'strava_description' THEN 'Strava description'
-                     WHEN 'strava_private_note' THEN 'Strava private note'
-                     WHEN 'fit_notes' THEN 'FIT notes'
-                     ELSE e.source END
-           || coalesce(' of ' || e.activity, '') AS source,
-       s.distance_7d_m / 1000 AS km_7d,
-       s.distance_prev_7d_m / 1000 AS km_prev_7d,
-       s.ramp_7d_pct,
-       coalesce(l.load_alerts, 'none') AS load_alerts
-FROM entries e
-LEFT JOIN load_signals s ON s.athlete = $athlete AND s.day = e."date"
-LEFT JOIN load_alerts l USING (entry_id)
-ORDER BY e."date" DESC, e.location, e.side NULLS FIRST
+-- The athlete's pain entries, newest first, each with the load before it (the pain_load
+-- view), its load alerts as one line and its source in words.
+SELECT "date", location, side, place, bone, score, note,
+       CASE source WHEN 'journal' THEN 'journal'
+                   WHEN 'strava_description' THEN 'Strava description'
+                   WHEN 'strava_private_note' THEN 'Strava private note'
+                   WHEN 'fit_notes' THEN 'FIT notes'
+                   ELSE source END
+           || coalesce(' of ' || activity, '') AS source,
+       km_7d, km_prev_7d, ramp_7d_pct,
+       coalesce(nullif(array_to_string(list_transform(load_alerts, lambda a:
+           a.title || ' (' || a.severity || ', opened ' || a.opened_on || ')'), '; '), ''),
+           'none') AS load_alerts
+FROM pain_load
+WHERE athlete = $athlete
+ORDER BY "date" DESC, location, side NULLS FIRST
