@@ -86,6 +86,8 @@ per_day AS (
            sum(ascent_m) FILTER (WHERE activity_class = 'run') AS ascent_m,
            sum(descent_m) FILTER (WHERE activity_class = 'run') AS descent_m,
            max(distance_m) FILTER (WHERE activity_class = 'run') AS longest_run_m,
+           max(coalesce(distance_up5_m, 0) + coalesce(distance_down5_m, 0))
+               FILTER (WHERE activity_class = 'run' AND descent_m IS NOT NULL) AS steepest_run_m,
            sum(effort_km) AS effort_km,
            sum(trimp) AS trimp,
            sum(moving_time_s) FILTER (WHERE activity_class = 'cross_training')
@@ -102,6 +104,7 @@ SELECT c.athlete, c.day,
        coalesce(p.ascent_m, 0) AS ascent_m,
        coalesce(p.descent_m, 0) AS descent_m,
        coalesce(p.longest_run_m, 0) AS longest_run_m,
+       coalesce(p.steepest_run_m, 0) AS steepest_run_m,
        coalesce(p.effort_km, 0) AS effort_km,
        coalesce(p.trimp, 0) AS trimp,
        coalesce(p.cross_training_s, 0) AS cross_training_s

@@ -12,14 +12,9 @@ WITH days AS (
     WHERE l.athlete = $athlete AND l.day <= $as_of
 ),
 hill_sessions AS (
-    SELECT local_date AS day,
-           max(coalesce(distance_up5_m, 0) + coalesce(distance_down5_m, 0)) AS steep_m
-    FROM activity_metrics
-    WHERE athlete = $athlete AND local_date <= $as_of AND activity_class = 'run'
-      AND descent_m IS NOT NULL
-    GROUP BY local_date
-    HAVING max(coalesce(distance_up5_m, 0) + coalesce(distance_down5_m, 0))
-        >= $hill_session_steep_m
+    SELECT day, steepest_run_m AS steep_m
+    FROM daily_load
+    WHERE athlete = $athlete AND day <= $as_of AND steepest_run_m >= $hill_session_steep_m
 ),
 judged AS (
     SELECT d.*, h.steep_m,
