@@ -73,6 +73,7 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
         alerts = con.execute(
             "SELECT factor, severity, date, status, delivery FROM alerts ORDER BY date"
         ).fetchall()
+        pain = con.execute('SELECT "date", place, score, source FROM pain').fetchall()
     base = [km for _, km in weeks[:4]]
     assert max(km for _, km in weeks[-3:-1]) > 1.4 * (sum(base) / len(base))
     assert {"road", "trail", "track", "treadmill"} <= surfaces
@@ -90,6 +91,13 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
         "bone_stress_pattern",
     }
     assert ("long_run_spike", "high", date(2026, 11, 18)) in warnings
+    # the runner's note on the last run: pain on the top of the foot after the ramp, read
+    # from the FIT file, is possible bone stress; the demo looks back from it
+    assert ("bone_stress_pain", "high", date(2026, 11, 20)) in warnings
+    assert pain == [(date(2026, 11, 20), "right top of the foot", 4, "fit_notes")]
+    assert "Pain reported on 2026-11-20: right top of the foot 4/10" in result.output
+    assert "lookback --date 2026-11-20" in result.output
+    assert "a handful proves nothing" in result.output
     # the first send is a backfill: what is still open is emailed, what ended more than
     # 7 days before is recorded as past
     assert {e for _, s, _, st, e in alerts if s != "info" and st == "open"} == {"sent"}
