@@ -20,10 +20,12 @@ from markupsafe import escape
 from PIL import Image
 
 from gaitload.config import load_settings
+from gaitload.errors import MailDeliveryError
 from gaitload.notify import send_alerts
 from gaitload.notify.chart import pain_x
 from gaitload.notify.compose import pain_marks
 from gaitload.pain import add_pain
+from gaitload.store.reading import reading
 from tests.histories import ANNA_CONFIG
 from tests.test_email import AS_OF, settings_for
 
@@ -211,3 +213,25 @@ def test_the_chart_marks_a_days_worst_score():
         {"date": date(2026, 2, 19), "score": 4},
     ]
     assert pain_marks(pain) == {date(2026, 2, 16): 3, date(2026, 2, 19): 4}
+
+
+def test_an_athlete_without_an_address_waits_and_the_others_are_sent(anna_env, smtp):
+    config = Path(anna_env["GAITLOAD_CONFIG"])
+    config.write_text(config.read_text() + '\n[athletes.bea]\ntimezone = "UTC"\n')
+    record_pain(anna_env, athlete="bea")  # her pain is an alert, but she has no address
+    recorder, port = smtp
+    with pytest.raises(MailDeliveryError, match="1 alert email"):
+        send_alerts(settings_for(anna_env, port), as_of=AS_OF)
+    assert [m["To"].addresses[0].addr_spec for m in recorder.messages()] == ["anna@example.org"]
+    recorder.received.clear()
+    settings = load_settings(env=anna_env)
+    with reading(settings.db_path) as r:
+        ((delivery, error),) = r.con.execute(
+            "SELECT DISTINCT delivery, delivery_error FROM alerts WHERE athlete = 'bea' "
+            "AND delivery <> 'past'"
+        ).fetchall()
+    assert delivery == "pending" and "no email address for athlete 'bea'" in error
+    # the address added, the next send delivers what waited, and anna's is not sent again
+    config.write_text(config.read_text() + 'email = "bea@example.org"\n')
+    send_alerts(settings_for(anna_env, port), as_of=AS_OF)
+    assert [m["To"].addresses[0].addr_spec for m in recorder.messages()] == ["bea@example.org"]

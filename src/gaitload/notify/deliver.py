@@ -27,7 +27,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
-from gaitload.errors import MailDeliveryError, MailLoginError
+from gaitload.errors import ConfigError, MailDeliveryError, MailLoginError
 from gaitload.notify.compose import compose, recipients
 from gaitload.notify.transport import MessageRefused, OutboxTransport, SmtpTransport, Transport
 from gaitload.rules import evaluate, record
@@ -115,7 +115,15 @@ def _deliver(
     report: DeliveryReport,
 ) -> None:
     smtp = transport.kind == "smtp"
-    to = {m["message_id"]: recipients(settings, m["athlete"], smtp=smtp) for m in queued}
+    to = {}
+    for m in list(queued):  # an athlete without an address waits; the others are sent
+        try:
+            to[m["message_id"]] = recipients(settings, m["athlete"], smtp=smtp)
+        except ConfigError as exc:
+            _failed(con, m, str(exc), report)
+            queued.remove(m)
+    if not queued:
+        return
     try:
         transport.__enter__()
     except (MailDeliveryError, MailLoginError) as exc:
