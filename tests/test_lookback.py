@@ -208,6 +208,7 @@ def test_history_sets_each_factor_against_how_often_it_is_there(two_weeks):
         (date(2026, 2, 9), "arch", "right", 2),
         (D, "heel", "left", 4),
     ]
+    assert [p.place for p in h.pain_episodes] == ["right arch", "left heel"]
     assert h.pain_episodes[0].factors == ()  # steady weeks before the arch
     assert {"load_ramp", "long_run_spike", "rest_days"} <= set(h.pain_episodes[1].factors)
     # windows of 14 days before each Monday whose window lies in the history (from

@@ -698,7 +698,7 @@ def render_pain_history(lb: LookBack) -> None:
             title="Pain episodes",
         )
         for p in h.pain_episodes:
-            where = " ".join(x for x in (p.side, p.location) if x) + (" (bone)" if p.bone else "")
+            where = p.place + (" (bone)" if p.bone else "")
             table.add_row(
                 str(p.started_on), where, f"{p.max_score}/10", ", ".join(p.factors) or "none"
             )

@@ -258,8 +258,8 @@ def _history(
 ) -> History:
     days = weeks * 7
     pains = tuple(
-        PainEpisode(started, location, side, max_score, bone, tuple(factors))
-        for started, location, side, max_score, bone, factors in con.execute(
+        PainEpisode(started, location, side, place, max_score, bone, tuple(factors))
+        for started, location, side, place, max_score, bone, factors in con.execute(
             sqlfiles.load(SQL, "pain_history.sql"),
             {"athlete": athlete, "day": day, "days": days},
         ).fetchall()

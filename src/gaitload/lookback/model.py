@@ -72,6 +72,8 @@ class PainEpisode:
     started_on: date
     location: str
     side: str | None
+    place: str
+    """Side and location in words (the `pain` view's wording)."""
     max_score: int
     bone: bool
     factors: tuple[str, ...]

@@ -25,38 +25,39 @@ LEFT JOIN core.activities a ON a.activity_id = p.activity_id;
 -- a score of 0 ends it. The worst score of a day counts when a day has several entries.
 CREATE OR REPLACE VIEW pain_episodes AS
 WITH days AS (
-    SELECT athlete_id, location, side, day, max(score) AS score, bool_or(bone) AS bone
-    FROM core.pain_entries
-    GROUP BY athlete_id, location, side, day
+    SELECT athlete, location, side, any_value(place) AS place, "date" AS day,
+           max(score) AS score, bool_or(bone) AS bone
+    FROM pain
+    GROUP BY athlete, location, side, "date"
 ),
 marked AS (
     SELECT *,
            CASE WHEN lag(day) OVER w IS NULL OR day - lag(day) OVER w > 14
                      OR lag(score) OVER w = 0 THEN 1 ELSE 0 END AS starts
     FROM days
-    WINDOW w AS (PARTITION BY athlete_id, location, side ORDER BY day)
+    WINDOW w AS (PARTITION BY athlete, location, side ORDER BY day)
 ),
 numbered AS (
-    SELECT *, sum(starts) OVER (PARTITION BY athlete_id, location, side ORDER BY day)
+    SELECT *, sum(starts) OVER (PARTITION BY athlete, location, side ORDER BY day)
               AS episode_no
     FROM marked
 )
-SELECT t.name AS athlete,
-       n.location,
-       n.side,
-       n.episode_no::INTEGER AS episode_no,
-       min(n.day) AS started_on,
-       max(n.day) FILTER (WHERE n.score > 0) AS last_pain_on,
-       min(n.day) FILTER (WHERE n.score = 0) AS ended_on,
+SELECT athlete,
+       location,
+       side,
+       any_value(place) AS place,
+       episode_no::INTEGER AS episode_no,
+       min(day) AS started_on,
+       max(day) FILTER (WHERE score > 0) AS last_pain_on,
+       min(day) FILTER (WHERE score = 0) AS ended_on,
        count(*) AS entries,
-       arg_min(n.score, n.day) AS first_score,
-       max(n.score) AS max_score,
-       arg_max(n.score, n.day) FILTER (WHERE n.score > 0) AS last_score,
-       bool_or(n.bone) AS bone
-FROM numbered n
-JOIN core.athletes t ON t.athlete_id = n.athlete_id
-GROUP BY t.name, n.location, n.side, n.episode_no
-HAVING max(n.score) > 0;
+       arg_min(score, day) AS first_score,
+       max(score) AS max_score,
+       arg_max(score, day) FILTER (WHERE score > 0) AS last_score,
+       bool_or(bone) AS bone
+FROM numbered
+GROUP BY athlete, location, side, episode_no
+HAVING max(score) > 0;
 
 -- Each pain entry next to the load before it: the running of the 7 days up to its day and
 -- of the 7 before (load_signals), and the load alerts at warn or high by that day that were
