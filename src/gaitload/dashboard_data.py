@@ -28,11 +28,7 @@ def pain(settings: Settings, athlete: str | None) -> pl.DataFrame:
     Empty for a database whose views predate the pain journal (until its next write)."""
     if not has_view(settings, "pain_load"):
         return pl.DataFrame(schema={"date": pl.Date, "score": pl.Int64, "place": pl.String})
-    entries = frame(
-        settings,
-        "pain",
-        athlete=athlete,
-    )
+    entries = frame(settings, "pain", athlete=athlete)
     places = [place_label(*row) for row in entries.select("place", "bone").iter_rows()]
     return entries.with_columns(place=pl.Series(places, dtype=pl.String))
 

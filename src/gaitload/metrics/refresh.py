@@ -40,8 +40,7 @@ def refresh(
         "pause_gap_s": streams.PAUSE_GAP_S,
         "moving_speed": MOVING_SPEED_M_S,
     }
-    con.execute("BEGIN")
-    try:
+    with db.transaction(con):
         con.execute(sqlfiles.load(SQL, "todo.sql"), {"full": full, "athlete_id": athlete_id})
         for statement in sqlfiles.statements(SQL, "clear.sql"):
             con.execute(statement)
@@ -51,10 +50,6 @@ def refresh(
         ((count,),) = con.execute("SELECT count(*) FROM metric_todo").fetchall()
         con.execute("DROP TABLE metric_features")
         con.execute("DROP TABLE metric_todo")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return RefreshReport(activities=count, seconds=time.perf_counter() - started)
 
 

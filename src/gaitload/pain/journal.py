@@ -78,13 +78,12 @@ def add_pain(
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
         athlete_id, _ = writer.ensure_athlete(con, athlete_settings, settings.default_timezone)
         place_ = {"athlete_id": athlete_id, "day": day, "location": location, "side": side}
-        con.execute("BEGIN")
-        con.execute(sqlfiles.load(SQL, "delete_journal.sql"), place_)
-        ((entry_id,),) = con.execute(
-            sqlfiles.load(SQL, "insert_journal.sql"),
-            {**place_, "bone": bone, "score": score, "note": note},
-        ).fetchall()
-        con.execute("COMMIT")
+        with db.transaction(con):
+            con.execute(sqlfiles.load(SQL, "delete_journal.sql"), place_)
+            ((entry_id,),) = con.execute(
+                sqlfiles.load(SQL, "insert_journal.sql"),
+                {**place_, "bone": bone, "score": score, "note": note},
+            ).fetchall()
     return Recorded(entry_id, athlete_settings.name, day, location, places.HINTS.get(location))
 
 
@@ -129,17 +128,19 @@ def read_notes(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:
                 for m in found.marks
             ]
             problems += [(athlete_id, activity_id, field, u.line, u.problem) for u in found.unread]
-    con.execute("BEGIN")
-    con.execute(
-        "DELETE FROM core.pain_entries WHERE athlete_id = ? AND source <> 'journal'", [athlete_id]
-    )
-    con.execute("DELETE FROM core.pain_note_problems WHERE athlete_id = ?", [athlete_id])
-    if entries:
-        con.register("pain_rows", pl.DataFrame(entries, schema=ENTRY_COLUMNS, orient="row"))
-        con.execute(f"INSERT INTO core.pain_entries ({', '.join(ENTRY_COLUMNS)}) FROM pain_rows")
-    if problems:
-        con.register("pain_rows", pl.DataFrame(problems, schema=PROBLEM_COLUMNS, orient="row"))
-        con.execute("INSERT INTO core.pain_note_problems BY NAME FROM pain_rows")
-    con.unregister("pain_rows")
-    con.execute("COMMIT")
+    with db.transaction(con):
+        con.execute(
+            "DELETE FROM core.pain_entries WHERE athlete_id = ? AND source <> 'journal'",
+            [athlete_id],
+        )
+        con.execute("DELETE FROM core.pain_note_problems WHERE athlete_id = ?", [athlete_id])
+        if entries:
+            con.register("pain_rows", pl.DataFrame(entries, schema=ENTRY_COLUMNS, orient="row"))
+            con.execute(
+                f"INSERT INTO core.pain_entries ({', '.join(ENTRY_COLUMNS)}) FROM pain_rows"
+            )
+        if problems:
+            con.register("pain_rows", pl.DataFrame(problems, schema=PROBLEM_COLUMNS, orient="row"))
+            con.execute("INSERT INTO core.pain_note_problems BY NAME FROM pain_rows")
+        con.unregister("pain_rows")
     return len(entries)

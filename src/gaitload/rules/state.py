@@ -25,6 +25,7 @@ from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import Episode, Evaluation
+from gaitload.store import db
 
 SQL = "gaitload.rules.sql"
 EMAIL_WINDOW_DAYS = 7
@@ -47,15 +48,10 @@ def record(
     queued = past = 0
     for athlete, as_of in evaluation.as_of.items():
         episodes = [e for e in evaluation.episodes if e.athlete == athlete]
-        con.execute("BEGIN")
-        try:
+        with db.transaction(con):
             athlete_id = _athlete_id(con, athlete)
             _merge(con, athlete_id, episodes, as_of)
             q, p = _decide(con, settings, athlete, athlete_id, as_of)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         queued, past = queued + q, past + p
     return RecordReport(episodes=len(evaluation.episodes), queued=queued, past=past)
 

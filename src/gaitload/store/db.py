@@ -118,6 +118,18 @@ def opened(
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: committed when the block ends, rolled back if it raises."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
 def _connection(path: Path, *, read_only: bool, wait_s: float, migrations: bool = True) -> Iterator:
     con = connect(path, read_only=read_only, wait_s=wait_s, migrations=migrations)
     try:
@@ -139,17 +151,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     done = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, name in pending(done):
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             for statement in sqlfiles.statements(MIGRATIONS, name):
                 con.execute(statement)
             con.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(version)
     for package, name in VIEWS:
         for statement in sqlfiles.statements(package, name):

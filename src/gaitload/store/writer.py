@@ -17,7 +17,7 @@ from gaitload.config import AthleteSettings
 from gaitload.sources import strava as strava_names
 from gaitload.sources import strava_export
 from gaitload.sources.model import Activity, ParsedFile
-from gaitload.store import activities
+from gaitload.store import activities, db
 
 SQL = "gaitload.store.sql"
 
@@ -94,8 +94,7 @@ def save(
         records=parsed.records,
         sha256=parsed.sha256,
     )
-    con.execute("BEGIN")
-    try:
+    with db.transaction(con):
         if parsed.status == "activity":
             for activity in parsed.activities:
                 _save_activity(con, parsed, activity, athlete_id, outcome)
@@ -111,10 +110,6 @@ def save(
                 reason=outcome.reason,
             )
         log(con, run_id, athlete_id, outcome, source=source, decoder=parsed.decoder)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return outcome
 
 

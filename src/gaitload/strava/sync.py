@@ -433,13 +433,8 @@ class _AthleteSync:
     def _write(self, fn: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
         """One transaction, on a connection held only while writing (readers can get in)."""
         with self._db() as con:
-            con.execute("BEGIN")
-            try:
+            with db.transaction(con):
                 fn(con)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
             self.linked = self._read_linked(con)
         self._progress("")
 
