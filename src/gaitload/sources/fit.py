@@ -1,5 +1,12 @@
 """FIT files to normalized activities: one per session, totals checked against the records.
 
+The device's session stands unless it is provably wrong (docs/devices.md): it knows what
+the records do not (pool lengths, a transition's distance, a foot pod). The records fill
+what a session lacks, and replace it only when it is missing, zero or impossible: timer
+longer than elapsed (read as swapped), shorter than a distance its own records cover, or
+ending well before records the watch went on writing. Records on another clock (a jump of
+more than `CLOCK_JUMP_S`) are dropped, so no sample lands on a day the runner did not run.
+
 FIT has no notes field: apps that let the athlete type one write it as a developer field
 (rarely a field of their own). Any string field named notes, note, description or comment
 (any case) on a session is that session's notes; a file whose sessions have none may carry
@@ -37,6 +44,10 @@ SURFACE_BY_SUB_SPORT = {
     "virtual_activity": "treadmill",
 }
 NOTE_FIELD_NAMES = ("notes", "note", "description", "comment")
+CLOCK_JUMP_S = 12 * 3600
+"""A gap between records longer than this is a clock that jumped, not a pause: nobody pauses
+a recording for half a day and carries on."""
+END_SLACK_S = 60
 
 
 def read_fit_bytes(path: Path) -> bytes:
@@ -75,7 +86,7 @@ def parse_fit(path: Path, data: bytes, sha256: str, athlete_timezone: str) -> Pa
     if file_type not in (None, "activity"):
         parsed.status, parsed.reason = "skipped", f"{file_type} file, not an activity"
         return parsed
-    records = _records_frame(decoded.messages["record"])
+    records = _on_one_clock(_records_frame(decoded.messages["record"]))
     parsed.records = records.height
     sessions = _sessions(decoded, records)
     if not sessions:
@@ -106,8 +117,24 @@ def _records_frame(messages: list[dict]) -> pl.DataFrame:
     return records_frame(columns)
 
 
+def _on_one_clock(records: pl.DataFrame) -> pl.DataFrame:
+    """The records on the recording's own clock: the largest run without a jump in time."""
+    if records.height < 2:
+        return records
+    jumps = (records["ts"].diff().dt.total_seconds() > CLOCK_JUMP_S).cum_sum().fill_null(0)
+    if jumps.max() == 0:
+        return records
+    runs = records.with_columns(run=jumps)
+    largest = runs.group_by("run").len().sort(["len", "run"], descending=[True, False])[0, "run"]
+    return runs.filter(pl.col("run") == largest).drop("run")
+
+
 def _sessions(decoded: Decoded, records: pl.DataFrame) -> list[tuple[dict, pl.DataFrame]]:
-    """Each session with the records that fall in it; a file with none is one session."""
+    """Each session with the records that fall in it; a file with none is one session.
+
+    A session without a start time still names the sport and holds the totals; the records
+    say when it started.
+    """
     sessions = sorted(
         (s for s in decoded.messages["session"] if _valid_time(s.get("start_time"))),
         key=lambda s: s["start_time"],
@@ -115,6 +142,9 @@ def _sessions(decoded: Decoded, records: pl.DataFrame) -> list[tuple[dict, pl.Da
     if not sessions:
         if records.height < 2:
             return []
+        undated = decoded.messages["session"]
+        if len(undated) == 1:
+            return [({**undated[0], "start_time": None}, records)]
         sport = decoded.first("sport")
         return [({"sport": sport.get("sport"), "sub_sport": sport.get("sub_sport")}, records)]
     return [(s, _window(records, "ts", sessions, i)) for i, s in enumerate(sessions)]
@@ -141,9 +171,9 @@ def _activity(
     sport = str(session.get("sport") or "generic").lower()
     sub_sport = _name_or_none(session.get("sub_sport"))
     foot = sport in FOOT_SPORTS
-    start = session.get("start_time") or records["ts"].min()
+    start = _start(session, records)
     samples = samples_from_records(records, start, foot)
-    totals, totals_source = _totals(session, samples, foot, decoded.partial)
+    totals, totals_source = _totals(session, start, samples, foot, decoded.partial)
     first_fix = samples.select("lat", "lon").drop_nulls().head(1)
     lat, lon = first_fix.row(0) if first_fix.height else (None, None)
     offset = local_time.resolve_offset(
@@ -177,28 +207,61 @@ def _activity(
     )
 
 
-def _totals(session: dict, samples: pl.DataFrame, foot: bool, truncated: bool) -> tuple[dict, str]:
-    """The device's totals unless they are missing or contradict the records."""
+def _start(session: dict, records: pl.DataFrame) -> datetime:
+    """The session's start, unless it lies on another clock than all of its records."""
+    start = session.get("start_time")
+    if records.height == 0:
+        return start
+    first, last = records["ts"].min(), records["ts"].max()
+    if start is None or not first - timedelta(seconds=CLOCK_JUMP_S) <= start <= last:
+        return first
+    return start
+
+
+def _totals(
+    session: dict, start: datetime, samples: pl.DataFrame, foot: bool, truncated: bool
+) -> tuple[dict, str]:
+    """The device's totals unless they are missing or impossible; records fill the gaps."""
     from_records = record_totals(samples)
-    from_session = _session_totals(session, foot)
+    from_session = _within_the_clock(_session_totals(session, foot), start, samples)
     if not from_session["elapsed_time_s"] and not from_session["moving_time_s"]:
         return from_records, "records"
-    if not truncated and _inconsistent(session, from_session, from_records, samples):
+    if not truncated and _impossible(from_session, from_records, start, samples):
         return from_records, "records"
+    if not from_session["distance_m"] and (from_records["distance_m"] or 0.0) > 100:
+        from_session["distance_m"] = None  # zero beside records that moved: not measured
     merged = {k: v if v is not None else from_records[k] for k, v in from_session.items()}
     return merged, "session"
 
 
-def _inconsistent(session: dict, device: dict, recorded: dict, samples: pl.DataFrame) -> bool:
+def _within_the_clock(device: dict, start: datetime, samples: pl.DataFrame) -> dict:
+    """Timer and elapsed as they can be: the timer never runs longer than the clock.
+
+    A timer longer than the elapsed time is the two fields swapped (a Nielsen-Kellerman
+    writes them so); an elapsed time reaching past the records by more than a clock jump
+    was measured on the wrong clock, and ends with the last record.
+    """
+    timer, elapsed = device["moving_time_s"], device["elapsed_time_s"]
+    if timer and elapsed and timer > elapsed:
+        timer, elapsed = elapsed, timer
+    if elapsed and samples.height:
+        on_clock = (samples["ts"].max() - start).total_seconds()
+        if elapsed > on_clock + CLOCK_JUMP_S:
+            elapsed = on_clock
+            timer = min(timer, elapsed) if timer is not None else None
+    return {**device, "moving_time_s": timer, "elapsed_time_s": elapsed}
+
+
+def _impossible(device: dict, recorded: dict, start: datetime, samples: pl.DataFrame) -> bool:
+    """A session that cannot be the whole of what its records show."""
     if samples.height < 2:
         return False
-    end = session.get("start_time", samples["ts"].min()) + timedelta(
-        seconds=device["elapsed_time_s"] or 0
-    )
-    if samples["ts"].max() > end + timedelta(seconds=60):
+    end = start + timedelta(seconds=device["elapsed_time_s"] or device["moving_time_s"] or 0)
+    if samples["ts"].max() > end + timedelta(seconds=END_SLACK_S):
         return True  # the watch went on recording after the summary was written
     device_m, records_m = device["distance_m"] or 0.0, recorded["distance_m"] or 0.0
-    return records_m > 100 and abs(device_m - records_m) > max(0.05 * records_m, 50.0)
+    # shorter than the distance its own records cover; longer is what the records missed
+    return device_m > 0 and records_m - device_m > max(0.05 * records_m, 50.0)
 
 
 def _session_totals(session: dict, foot: bool) -> dict:

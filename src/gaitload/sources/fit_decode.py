@@ -6,6 +6,12 @@ format's owner) reads the COROS and Strava-app files that fitparse rejects, so i
 fallback for fitparse's parse errors only: it cannot expand compressed timestamps, so it
 is never the first choice. A file that ends early keeps every message read before the end
 and is marked partial; a broken header or CRC is rejected, since the bytes cannot be trusted.
+fitparse checks the CRC as it reads; before trusting the fallback's messages, the CRC of
+every complete chained file is checked here (a header CRC of 0 means "not written", which
+the format allows).
+
+Sport and sub-sport are named from Garmin's current profile (the SDK's `Profile`), not
+fitparse's 2020 one: newer values (diving is sport 53) would otherwise come out as numbers.
 
 Developer fields (what apps add to the profile, such as an activity's notes) appear in a
 message under the name their `field_description` gives them, from either decoder; a native
@@ -21,10 +27,14 @@ from datetime import UTC, datetime
 import fitparse
 import fitparse.records
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
+from garmin_fit_sdk import Profile
+from garmin_fit_sdk.crc_calculator import CrcCalculator
 
 from gaitload.errors import CorruptFileError
 
 WANTED = ("file_id", "device_info", "sport", "session", "lap", "record", "activity", "event")
+PROFILE_NAMED = ("sport", "sub_sport")
+"""FIT types whose names come from the SDK's current profile, whichever decoder read them."""
 
 
 @dataclass
@@ -66,7 +76,7 @@ def _with_fitparse(data: bytes) -> Decoded:
         fit = fitparse.FitFile(io.BytesIO(data), check_crc=True)
         for message in fit.get_messages(list(WANTED)):
             present = [f for f in message.fields if f.value is not None]
-            values = {f.name: f.value for f in present if not _developer(f)}
+            values = {f.name: _profile_value(f) for f in present if not _developer(f)}
             for f in present:
                 if _developer(f):
                     values.setdefault(f.name, f.value)
@@ -86,9 +96,17 @@ def _developer(field: fitparse.records.FieldData) -> bool:
     return isinstance(field.field, fitparse.records.DevField)
 
 
+def _profile_value(field: fitparse.records.FieldData) -> object:
+    type_name = getattr(field.type, "name", None)
+    if type_name not in PROFILE_NAMED or not isinstance(field.raw_value, int):
+        return field.value
+    return Profile["types"][type_name].get(field.raw_value, str(field.raw_value))
+
+
 def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
     from garmin_fit_sdk import Decoder, Stream
 
+    _check_crcs(data)
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
     sdk_messages, errors = decoder.read(
         apply_scale_and_offset=True,
@@ -120,6 +138,28 @@ def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
     if errors:
         decoded.partial_reason = f"read up to an error: {errors[0]} (fitparse: {first_error})"
     return decoded
+
+
+def _check_crcs(data: bytes) -> None:
+    """Raise for a CRC that does not match; a file cut short has none to check (partial)."""
+    position = 0
+    while position + 12 <= len(data):
+        header_size = data[position]
+        if header_size not in (12, 14) or data[position + 8 : position + 12] != b".FIT":
+            return  # not another chained file: the decoder says what it makes of the rest
+        header_crc = int.from_bytes(data[position + 12 : position + 14], "little")
+        if header_size == 14 and header_crc not in (0, _crc(data[position : position + 12])):
+            raise CorruptFileError("corrupt FIT header (header CRC mismatch)")
+        end = position + header_size + int.from_bytes(data[position + 4 : position + 8], "little")
+        if len(data) < end + 2:
+            return
+        if int.from_bytes(data[end : end + 2], "little") != _crc(data[position:end]):
+            raise CorruptFileError("CRC mismatch: the file is damaged")
+        position = end + 2
+
+
+def _crc(chunk: bytes) -> int:
+    return CrcCalculator.calculate_crc(bytearray(chunk), 0, len(chunk))
 
 
 def _naive_utc(value: object) -> object:
