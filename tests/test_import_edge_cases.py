@@ -179,13 +179,13 @@ def test_a_multisport_file_is_one_activity_per_session(settings, tmp_path):
         run_samples(n=241)
         .with_columns(
             t_s=pl.col("t_s") + 700,
-            distance_m=pl.col("distance_m") * 3 + 2000,
+            distance_m=pl.col("distance_m") * 3 + 420,  # on from the swim's 420 m
             cadence_rpm=pl.lit(88.0),
         )
         .drop("cadence_spm")
     )
     run = run_samples(n=121).with_columns(
-        t_s=pl.col("t_s") + 2000, distance_m=pl.col("distance_m") + 40000
+        t_s=pl.col("t_s") + 2000, distance_m=pl.col("distance_m") + 10500
     )
     write_fit(
         tmp_path / "tri.fit",

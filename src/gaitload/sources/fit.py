@@ -2,16 +2,11 @@
 
 The device's session stands unless it is provably wrong (docs/devices.md): it knows what
 the records do not (pool lengths, a transition's distance, a foot pod). The records fill
-what a session lacks, and replace it only when it is missing, zero or impossible: timer
-longer than elapsed (read as swapped), shorter than a distance its own records cover, or
-ending well before records the watch went on writing. Records on another clock (a jump of
-more than `CLOCK_JUMP_S`) are dropped, so no sample lands on a day the runner did not run.
-
-FIT has no notes field: apps that let the athlete type one write it as a developer field
-(rarely a field of their own). Any string field named notes, note, description or comment
-(any case) on a session is that session's notes; a file whose sessions have none may carry
-them on its activity message, and then they belong to its first session only, so that a
-note written once is read once.
+what a session lacks, and replace it only when it is missing, zero or impossible: a timer
+longer than the elapsed time beyond rounding (read as swapped), a distance shorter than its
+own records cover, an end well before records the watch went on writing. Records on another
+clock (a jump of more than `CLOCK_JUMP_S`) are dropped: no sample lands on a day the runner
+did not run.
 """
 
 from __future__ import annotations
@@ -48,6 +43,7 @@ CLOCK_JUMP_S = 12 * 3600
 """A gap between records longer than this is a clock that jumped, not a pause: nobody pauses
 a recording for half a day and carries on."""
 END_SLACK_S = 60
+"""Seconds a session's figures may be off by rounding or a last record written late."""
 
 
 def read_fit_bytes(path: Path) -> bytes:
@@ -237,12 +233,13 @@ def _totals(
 def _within_the_clock(device: dict, start: datetime, samples: pl.DataFrame) -> dict:
     """Timer and elapsed as they can be: the timer never runs longer than the clock.
 
-    A timer longer than the elapsed time is the two fields swapped (a Nielsen-Kellerman
-    writes them so); an elapsed time reaching past the records by more than a clock jump
-    was measured on the wrong clock, and ends with the last record.
+    A timer longer than the elapsed time by more than a device's rounding is the two
+    fields swapped (a Nielsen-Kellerman writes them so); an elapsed time reaching past the
+    records by more than a clock jump was measured on the wrong clock, and ends with the
+    last record.
     """
     timer, elapsed = device["moving_time_s"], device["elapsed_time_s"]
-    if timer and elapsed and timer > elapsed:
+    if timer and elapsed and timer > elapsed + END_SLACK_S:
         timer, elapsed = elapsed, timer
     if elapsed and samples.height:
         on_clock = (samples["ts"].max() - start).total_seconds()
