@@ -149,7 +149,7 @@ def _check_crcs(data: bytes) -> None:
             return  # not another chained file: the decoder says what it makes of the rest
         header_crc = int.from_bytes(data[position + 12 : position + 14], "little")
         if header_size == 14 and header_crc not in (0, _crc(data[position : position + 12])):
-            raise CorruptFileError("corrupt FIT header (header CRC mismatch)")
+            raise CorruptFileError("CRC mismatch: the file header is damaged")
         end = position + header_size + int.from_bytes(data[position + 4 : position + 8], "little")
         if len(data) < end + 2:
             return
