@@ -9,6 +9,7 @@ import duckdb
 import fitparse
 import fitparse.utils
 import pytest
+from garmin_fit_sdk import Decoder, Stream
 
 from gaitload.ingest import import_paths
 
@@ -39,8 +40,12 @@ def query(settings, sql: str, params=None) -> list[tuple]:
 
 
 def device_sessions(path: Path) -> list[dict]:
-    """The session messages as the device wrote them, read straight with fitparse."""
-    return [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("session")]
+    """The session messages as the device wrote them, read by Garmin's FIT SDK: not by
+    fitparse, the decoder under test."""
+    messages, _ = Decoder(Stream.from_byte_array(bytearray(path.read_bytes()))).read(
+        merge_heart_rates=False
+    )
+    return messages.get("session_mesgs", [])
 
 
 @pytest.mark.parametrize("name", ACTIVITY_FILES)
