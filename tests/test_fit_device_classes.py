@@ -188,3 +188,13 @@ def test_a_timer_longer_than_the_elapsed_time(
     got = import_one(settings, write_fit(tmp_path / "timer.fit", START, [spec]))
     assert (got["moving"], got["elapsed"]) == (pytest.approx(moving), pytest.approx(elapsed))
     assert (got["distance"], got["source"]) == (10080.0, "session")
+
+
+def test_records_that_stop_early_leave_a_long_session_standing(settings, tmp_path):
+    """A 14-hour ultra whose watch wrote records for the first hour only (memory full):
+    the timer ran all along, so the long elapsed time is not a clock jump."""
+    session = device_session(14 * 3600.0, 14 * 3600.0, total_distance=100_000.0)
+    spec = SessionSpec("running", run_samples(), totals=session)
+    got = import_one(settings, write_fit(tmp_path / "ultra.fit", START, [spec]))
+    assert (got["elapsed"], got["moving"]) == (14 * 3600.0, 14 * 3600.0)
+    assert (got["distance"], got["samples"], got["source"]) == (100_000.0, 721, "session")

@@ -234,16 +234,16 @@ def _within_the_clock(device: dict, start: datetime, samples: pl.DataFrame) -> d
     """Timer and elapsed as they can be: the timer never runs longer than the clock.
 
     A timer longer than the elapsed time by more than a device's rounding is the two
-    fields swapped (a Nielsen-Kellerman writes them so); an elapsed time reaching past the
-    records by more than a clock jump was measured on the wrong clock, and ends with the
-    last record.
+    fields swapped (a Nielsen-Kellerman writes them so); an elapsed time reaching past both
+    the records and the timer by more than a clock jump was measured across one, and ends
+    with the last record.
     """
     timer, elapsed = device["moving_time_s"], device["elapsed_time_s"]
     if timer and elapsed and timer > elapsed + END_SLACK_S:
         timer, elapsed = elapsed, timer
     if elapsed and samples.height:
         on_clock = (samples["ts"].max() - start).total_seconds()
-        if elapsed > on_clock + CLOCK_JUMP_S:
+        if elapsed > on_clock + CLOCK_JUMP_S and elapsed > (timer or 0) + CLOCK_JUMP_S:
             elapsed = on_clock
             timer = min(timer, elapsed) if timer is not None else None
     return {**device, "moving_time_s": timer, "elapsed_time_s": elapsed}
