@@ -198,3 +198,10 @@ def test_records_that_stop_early_leave_a_long_session_standing(settings, tmp_pat
     got = import_one(settings, write_fit(tmp_path / "ultra.fit", START, [spec]))
     assert (got["elapsed"], got["moving"]) == (14 * 3600.0, 14 * 3600.0)
     assert (got["distance"], got["samples"], got["source"]) == (100_000.0, 721, "session")
+
+
+def test_sport_names_come_from_the_current_fit_profile(settings, tmp_path):
+    """Sub-sport 67 is `ultra` in Garmin's profile; fitparse's 2020 profile stops at 59."""
+    spec = SessionSpec("running", run_samples(), sub_sport="ultra")
+    import_paths(settings, [write_fit(tmp_path / "ultra.fit", START, [spec])])
+    assert rows(settings, "SELECT sport, sub_sport FROM activities") == [("running", "ultra")]
