@@ -65,7 +65,7 @@ class Activity:
     avg_hr: float | None
     max_hr: float | None
     totals_source: str
-    """session (the device's own figures) or records (recomputed: missing or inconsistent)."""
+    """session (the device's own figures) or records (recomputed: missing or provably wrong)."""
     partial: bool = False
     surface: str | None = None
     device: str | None = None
