@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -53,7 +54,8 @@ class GaitloadGroup(click.Group):
 
 class GaitloadFailure(click.ClickException):
     def show(self, file=None) -> None:
-        err.print(f"[red]error:[/red] {self.message}", highlight=False, soft_wrap=True)
+        # the message is text, not markup: "[athletes.anna]" must print as it is
+        err.print(f"[red]error:[/red] {escape(self.message)}", highlight=False, soft_wrap=True)
 
 
 @click.group(cls=GaitloadGroup)

@@ -170,7 +170,8 @@ def _parse_all(
     # Larger files first, so the pool does not end waiting on one big file.
     jobs = sorted(jobs, key=_size, reverse=True)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("spawn"),
+        max_workers=workers,
+        mp_context=get_context("spawn"),
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
