@@ -147,6 +147,7 @@ def test_a_full_disk_during_an_import_is_one_line_and_a_rerun_finishes(
     assert len(lines) == 1, full.stderr
     assert lines[0].startswith("error: disk full / file too large while writing")
     assert str(database) in lines[0]
+    assert not Path(f"{database}.snapshot").exists()  # no broken copy published for readers
     rerun = gaitload(*args)
     assert rerun.returncode == 0, rerun.stderr
     with duckdb.connect(str(database), read_only=True) as con:

@@ -7,17 +7,11 @@ allows one writer, so every result comes back to this process and is saved file 
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
-import sys
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from gaitload import metrics, pain
@@ -30,6 +24,7 @@ from gaitload.sources.inputs import Input, export_inputs, find_inputs, parse_inp
 from gaitload.sources.model import ParsedFile
 from gaitload.store import db, writer
 from gaitload.store.writer import FileOutcome
+from gaitload.workers import process_pool
 
 MIN_FILES_FOR_POOL = 4
 """Starting worker processes costs about a second: not worth it for a handful of files."""
@@ -169,38 +164,10 @@ def _parse_all(
         return
     # Larger files first, so the pool does not end waiting on one big file.
     jobs = sorted(jobs, key=_size, reverse=True)
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=get_context("spawn"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    with process_pool(workers) as pool:
         futures = {pool.submit(_parse_job, job, timezone): job for job in jobs}
         for future in as_completed(futures):
             yield future.result(), futures[future].input
-
-
-def _die_with_parent(parent: int) -> None:
-    """A parse worker ends when the importer does, even by `kill -9`: otherwise it waits on
-    its queue forever (it holds the queue's write end itself, so it never sees end of file).
-    Linux kills it at once; elsewhere a watchdog notices the new parent within a second.
-    `parent` comes from the importer: it may have died while this worker was starting."""
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="gaitload-parent-watchdog", daemon=True).start()
-
-
-PR_SET_PDEATHSIG = 1
-"""From <linux/prctl.h>: the signal a process gets when the thread that made it ends."""
 
 
 def _size(job: _Job) -> int:
