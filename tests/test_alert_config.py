@@ -129,6 +129,7 @@ def test_the_demo_never_uses_a_configured_smtp_server(tmp_path):
         tmp_path, '[smtp]\nhost = "smtp.example.org"\n', GAITLOAD_DATA_DIR=str(tmp_path)
     )
     assert settings.mail.smtp is not None
-    for own in (demo.demo_settings(settings), demo.demo_mail(settings)):
+    for db in (None, tmp_path / "given.duckdb"):  # `gaitload --db X demo` too
+        own = demo.demo_settings(settings, tmp_path / "demo" / "fit", db=db)
         assert own.mail.smtp is None
         assert own.outbox_dir == tmp_path / "demo" / "outbox"
