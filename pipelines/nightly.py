@@ -136,13 +136,15 @@ def nightly(
     config: str | None = None,
     retry_backoff_s: float = 5.0,
     as_of: date | None = None,
+    settings: Settings | None = None,
 ) -> State:
     """Every configured athlete's night, then a summary artifact; fails only if all fail.
 
     Athletes fan out as tasks on the flow's task runner: threads by default (their database
     writes share one DuckDB instance), a Dask or Ray runner when one machine is not enough.
+    `settings`, when given, are used as they are (the demo's own), instead of loading them.
     """
-    settings = load_settings(db=db, config=config)
+    settings = settings or load_settings(db=db, config=config)
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
     names += [n for n in strava_tokens.connected_athletes(settings) if n not in names]

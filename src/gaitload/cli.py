@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,7 +21,7 @@ from rich.text import Text
 
 from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
-from gaitload.errors import GaitloadError
+from gaitload.errors import GaitloadError, disk_full
 from gaitload.ingest import ImportReport
 from gaitload.lookback.model import LookBack
 from gaitload.notify import DeliveryReport
@@ -44,11 +45,17 @@ class GaitloadGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             raise GaitloadFailure(str(exc)) from exc
+        except OSError as exc:  # a full disk outside the database: an outbox, a token file
+            full = disk_full(exc)
+            if full is None or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            raise GaitloadFailure(str(full)) from exc
 
 
 class GaitloadFailure(click.ClickException):
     def show(self, file=None) -> None:
-        err.print(f"[red]error:[/red] {self.message}", highlight=False, soft_wrap=True)
+        # the message is text, not markup: "[athletes.anna]" must print as it is
+        err.print(f"[red]error:[/red] {escape(self.message)}", highlight=False, soft_wrap=True)
 
 
 @click.group(cls=GaitloadGroup)
@@ -114,16 +121,16 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     Uses its own database (<data dir>/demo.duckdb) unless --db is given, so your own data
     is never mixed with the demo's.
     """
-    settings = demo.demo_mail(_settings(ctx))
+    user = _settings(ctx)
+    out_dir = out_dir or user.data_dir / "demo" / "fit"
+    settings = demo.demo_settings(user, out_dir, db=ctx.obj["db"])
     if ctx.obj["db"] is None:
-        settings = demo.demo_settings(settings)
         demo.reset_demo_database(settings)
-    out_dir = out_dir or settings.data_dir / "demo" / "fit"
     end_day = end.date() if end else date.today()
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):
         files = demo.write_demo_files(out_dir, end=end_day, weeks=weeks)
     console.print(f"Wrote {len(files)} FIT files to {out_dir}")
-    night = _demo_night(settings, out_dir, end_day)
+    night = _demo_night(settings, end_day)
     console.print(f"Nightly flow: {night.message}")
     for row in night.result(raise_on_failure=False) or []:
         console.print(
@@ -541,18 +548,16 @@ def alerts_cmd(
         render_delivery(report, err if as_json else console)
 
 
-def _demo_night(settings: Settings, inbox: Path, as_of: date):
-    """The real nightly flow (Prefect, ephemeral) on the demo's own config and inbox."""
-    for name in list(os.environ):  # the demo never emails through the user's SMTP server
-        if name.startswith("GAITLOAD_SMTP_") or name == "GAITLOAD_ALERT_TO":
-            del os.environ[name]
+def _demo_night(settings: Settings, as_of: date):
+    """The real nightly flow (Prefect, ephemeral) on the demo's own settings, passed as
+    they are: nothing from the user's environment or config can redirect it."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     _quiet_prefect()
-    config = demo.write_demo_config(settings, inbox)
+    demo.write_demo_config(settings)
     with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
         from pipelines.nightly import nightly
 
-        return nightly(config=str(config), as_of=as_of, return_state=True)
+        return nightly(settings=settings, as_of=as_of, return_state=True)
 
 
 def render_demo_alerts(settings: Settings, as_of: date) -> None:

@@ -5,16 +5,18 @@ Nothing deeper in the code reads `os.environ`; it gets a `Settings`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+import pydantic
 
+from gaitload import config_schema as schema
 from gaitload.errors import ConfigError
 
 APP = "gaitload"
@@ -87,6 +89,9 @@ class SmtpSettings:
     timeout_s: float = 30.0
     ca_file: Path | None = None
     """Extra certificate authority to trust (a private relay); the system's are always used."""
+    allow_plaintext_login: bool = False
+    """With security "none", log in to a server off this machine anyway (the password goes
+    out in clear text): refused unless the user says so."""
 
 
 @dataclass(frozen=True)
@@ -148,123 +153,171 @@ def load_settings(
     config: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Build the settings; `db` and `config` are the command line's `--db` and `--config`."""
+    """Build the settings; `db` and `config` are the command line's `--db` and `--config`.
+
+    Every key and variable is checked against `config_schema` first: a wrong one stops here
+    with one line naming the file (or variable), section and key.
+    """
     env = os.environ if env is None else env
-    config_path = Path(config or env.get("GAITLOAD_CONFIG") or default_config_path())
+    _check_variable_names(env)
+    config_path = Path(config or env.get("GAITLOAD_CONFIG") or default_config_path()).expanduser()
     doc = _read_toml(config_path, required=bool(config or env.get("GAITLOAD_CONFIG")))
-    data_dir = Path(env.get("GAITLOAD_DATA_DIR") or doc.get("data_dir") or default_data_dir())
-    db_path = Path(db or env.get("GAITLOAD_DB") or doc.get("db") or data_dir / "gaitload.duckdb")
+    smtp_doc = doc.get("smtp")
+    if isinstance(smtp_doc, dict) and "password" in smtp_doc:
+        raise ConfigError(
+            f"{config_path}: [smtp] password: keep the password out of gaitload.toml; set "
+            "GAITLOAD_SMTP_PASSWORD or put smtp_password in secrets.toml beside it, readable "
+            "only by you (chmod 600)"
+        )
+    doc, from_env = _with_env(doc, env)
+    checked = _validate(schema.ConfigFile, doc, config_path, from_env)
+    data_dir = (checked.data_dir or default_data_dir()).expanduser()
+    db_path = Path(db) if db else checked.db or data_dir / "gaitload.duckdb"
     athletes = {
         name: AthleteSettings(
             name=name,
-            timezone=_zone(body.get("timezone"), f"athletes.{name}"),
-            hr_rest=body.get("hr_rest"),
-            hr_max=body.get("hr_max"),
-            inbox=Path(body["inbox"]).expanduser() if body.get("inbox") else None,
-            email=body.get("email"),
-            coach=body.get("coach"),
-            thresholds=_thresholds(body.get("thresholds"), f"athletes.{name}.thresholds"),
+            timezone=body.timezone,
+            hr_rest=body.hr_rest,
+            hr_max=body.hr_max,
+            inbox=body.inbox.expanduser() if body.inbox else None,
+            email=body.email,
+            coach=body.coach,
+            thresholds=body.thresholds,
         )
-        for name, body in (doc.get("athletes") or {}).items()
+        for name, body in checked.athletes.items()
     }
+    strava = checked.strava.model_dump()
+    if strava["token_dir"]:
+        strava["token_dir"] = strava["token_dir"].expanduser()
     return Settings(
         db_path=db_path.expanduser(),
-        data_dir=data_dir.expanduser(),
+        data_dir=data_dir,
         config_path=config_path if config_path.exists() else None,
-        default_athlete=env.get("GAITLOAD_ATHLETE")
-        or doc.get("default_athlete")
-        or DEFAULT_ATHLETE,
-        default_timezone=_zone(doc.get("timezone"), "timezone") or _machine_zone(),
+        default_athlete=checked.default_athlete,
+        default_timezone=checked.timezone or _machine_zone(),
         athletes=athletes,
-        lock_wait_s=float(env.get("GAITLOAD_LOCK_WAIT") or doc.get("lock_wait_s") or 30.0),
-        nightly_at=str(doc.get("nightly_at") or "03:00"),
-        strava=_strava(doc.get("strava") or {}, env),
-        thresholds=_thresholds(doc.get("thresholds"), "thresholds"),
-        mail=_mail(doc, env),
+        lock_wait_s=checked.lock_wait_s,
+        nightly_at=checked.nightly_at,
+        strava=StravaSettings(**strava),
+        thresholds=checked.thresholds,
+        mail=_mail(checked, env, config_path),
     )
 
 
-def _strava(doc: Mapping, env: Mapping[str, str]) -> StravaSettings:
-    """`[strava]` from the file; the app's id and secret and the host may come from the env."""
-    known = {f for f in StravaSettings.__dataclass_fields__}
-    unknown = set(doc) - known
-    if unknown:
-        raise ConfigError(f"[strava]: unknown setting(s) {', '.join(sorted(unknown))}")
-    values = dict(doc)
-    for key, var in (
-        ("client_id", "STRAVA_CLIENT_ID"),
-        ("client_secret", "STRAVA_CLIENT_SECRET"),
-        ("host", "GAITLOAD_STRAVA_HOST"),
-        ("token_dir", "GAITLOAD_STRAVA_TOKEN_DIR"),
-    ):
-        if env.get(var):
-            values[key] = env[var]
-    if values.get("client_id") is not None:
-        try:
-            values["client_id"] = int(values["client_id"])
-        except ValueError as exc:
-            raise ConfigError("Strava client_id must be the app's number") from exc
-    if values.get("token_dir"):
-        values["token_dir"] = Path(values["token_dir"]).expanduser()
-    return StravaSettings(**values)
+def _check_variable_names(env: Mapping[str, str]) -> None:
+    """A misspelt GAITLOAD_* variable would be ignored without a word: name the right one.
+    (Names unlike any known one are left alone: other tools may have their own.)"""
+    known = [*schema.variables(), *schema.OTHER_VARIABLES]
+    for name in env:
+        if name.startswith("GAITLOAD_") and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+            if close:
+                raise ConfigError(
+                    f"environment variable {name} is not one gaitload reads "
+                    f"(did you mean {close[0]}?)"
+                )
 
 
-def _thresholds(table: object, where: str) -> dict[str, dict[str, float]]:
-    from gaitload.rules.catalogue import check_overrides  # the catalogue knows the names
+def _with_env(doc: dict, env: Mapping[str, str]) -> tuple[dict, dict[tuple, str]]:
+    """The file's values with the environment's laid over them, and which came from where
+    (`VAR='text'`, for the error message)."""
+    doc = {k: dict(v) if isinstance(v, dict) else v for k, v in doc.items()}
+    from_env: dict[tuple, str] = {}
+    for var, (where, model) in schema.variables().items():
+        if model is schema.SecretsFile or not env.get(var):
+            continue
+        *sections, key = where
+        table = doc
+        for section in sections:
+            table = table.setdefault(section, {})
+        if isinstance(table, dict):
+            table[key] = _from_text(model, key, env[var])
+            from_env[tuple(where)] = f"{var}={env[var]!r}"
+    return doc, from_env
 
-    return check_overrides(table or {}, where)
+
+def _from_text(model, key: str, text: str) -> object:
+    """A variable's text as the key's type ("30" -> 30.0, "true" -> True), where it reads as
+    one; the file's numbers must be numbers, but a variable is always text."""
+    field = next(f for name, f in model.model_fields.items() if (f.alias or name) == key)
+    try:
+        return pydantic.TypeAdapter(field.annotation).validate_python(text)
+    except pydantic.ValidationError:
+        return text  # the model's check names the variable and what is wrong
 
 
-def _mail(doc: dict, env: Mapping[str, str]) -> MailSettings:
-    mail, smtp = doc.get("mail") or {}, doc.get("smtp") or {}
-    if "password" in smtp:
-        raise ConfigError(
-            "smtp.password: keep the password out of gaitload.toml; set GAITLOAD_SMTP_PASSWORD "
-            "or put smtp_password in a secrets file only you can read (chmod 600)"
-        )
-    host = env.get("GAITLOAD_SMTP_HOST") or smtp.get("host")
-    user = env.get("GAITLOAD_SMTP_USER") or smtp.get("user")
-    mail_from = env.get("GAITLOAD_MAIL_FROM") or mail.get("from")
+def _validate(model, doc: dict, path: Path, from_env: dict[tuple, str] | None = None):
+    try:
+        return model.model_validate(doc)
+    except pydantic.ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(_describe(errors[0], model, path, from_env or {}) + more) from None
+
+
+def _describe(error: dict, model, path: Path, from_env: dict[tuple, str]) -> str:
+    """One line: where (file, [section] and key, or the variable), what is wrong, the fix."""
+    loc = tuple(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        section = model if model is not schema.ConfigFile else schema.model_at(loc[:-1])
+        known = schema.key_names(section) if section else []
+        problem = f"unknown key{schema.did_you_mean(loc[-1], known)}"
+        if section is schema.SmtpConfig and schema.did_you_mean(loc[-1], ["password"]):
+            problem = "unknown key; the password goes in secrets.toml or GAITLOAD_SMTP_PASSWORD"
+    else:
+        problem = _PROBLEMS.get(error["type"]) or error["msg"].removeprefix("Value error, ")
+        problem = problem.removeprefix("Input ").split(", unable to")[0]
+        value = error.get("input")
+        if isinstance(value, str | int | float | bool) and repr(value) not in problem:
+            problem += f", not {value!r}"
+    if loc in from_env:
+        return f"{from_env[loc]}: {problem}"
+    if model is schema.ConfigFile and loc and schema.model_at(loc) is not None:
+        return f"{path}: [{'.'.join(loc)}]: {problem}"  # the whole section (hr_rest vs hr_max)
+    *section, key = loc or ("",)
+    return f"{path}: {'[' + '.'.join(section) + '] ' if section else ''}{key}: {problem}"
+
+
+_PROBLEMS = {
+    "path_type": "should be a path (a string in quotes)",
+    "dict_type": "should be a table",
+    "model_type": "should be a table",
+}
+"""pydantic's wording where it speaks of Python rather than TOML."""
+
+
+def _mail(checked: schema.ConfigFile, env: Mapping[str, str], config_path: Path) -> MailSettings:
+    mail, smtp = checked.mail, checked.smtp
+    mail_from = mail.from_
     if not mail_from:
-        mail_from = user if user and "@" in user else MailSettings.mail_from
-    outbox = mail.get("outbox")
+        mail_from = smtp.user if smtp.user and "@" in smtp.user else MailSettings.mail_from
     return MailSettings(
         mail_from=mail_from,
-        alert_to=env.get("GAITLOAD_ALERT_TO") or mail.get("to"),
-        smtp=_smtp(host, user, smtp, env) if host else None,
-        outbox=Path(outbox).expanduser() if outbox else None,
+        alert_to=mail.to,
+        smtp=_smtp(smtp, env, config_path) if smtp.host else None,
+        outbox=mail.outbox.expanduser() if mail.outbox else None,
     )
 
 
-def _smtp(host: str, user: str | None, smtp: dict, env: Mapping[str, str]) -> SmtpSettings:
-    security = (env.get("GAITLOAD_SMTP_SECURITY") or smtp.get("security") or "starttls").lower()
-    if security not in SMTP_SECURITY:
-        raise ConfigError(f"smtp security {security!r}: use one of {', '.join(SMTP_SECURITY)}")
-    port = env.get("GAITLOAD_SMTP_PORT") or smtp.get("port") or SMTP_DEFAULT_PORT[security]
-    try:
-        port = int(port)
-    except ValueError as exc:
-        raise ConfigError(f"smtp port {port!r} is not a number") from exc
+def _smtp(smtp: schema.SmtpConfig, env: Mapping[str, str], config_path: Path) -> SmtpSettings:
     password = env.get("GAITLOAD_SMTP_PASSWORD")
-    secrets = env.get("GAITLOAD_SECRETS") or smtp.get("secrets_file")
-    default_secrets = default_config_path().parent / "secrets.toml"
-    if not secrets and default_secrets.exists():
-        secrets = default_secrets
-    if not password and secrets:
-        password = _read_secrets(Path(secrets).expanduser()).get("smtp_password")
-    ca_file = smtp.get("ca_file")
+    if not password:
+        secrets = smtp.secrets_file or config_path.parent / "secrets.toml"
+        if smtp.secrets_file or secrets.exists():
+            password = _read_secrets(secrets.expanduser()).smtp_password
     return SmtpSettings(
-        host=host,
-        port=port,
-        security=security,
-        user=user,
+        host=smtp.host,
+        port=smtp.port or SMTP_DEFAULT_PORT[smtp.security],
+        security=smtp.security,
+        user=smtp.user,
         password=Secret(password) if password else None,
-        timeout_s=float(env.get("GAITLOAD_SMTP_TIMEOUT") or smtp.get("timeout_s") or 30.0),
-        ca_file=Path(ca_file).expanduser() if ca_file else None,
+        timeout_s=smtp.timeout_s,
+        ca_file=smtp.ca_file.expanduser() if smtp.ca_file else None,
+        allow_plaintext_login=smtp.allow_plaintext_login,
     )
 
 
-def _read_secrets(path: Path) -> dict:
+def _read_secrets(path: Path) -> schema.SecretsFile:
     """The secrets file must be readable by its owner only, like ~/.ssh keys."""
     try:
         mode = path.stat().st_mode
@@ -273,9 +326,10 @@ def _read_secrets(path: Path) -> dict:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(f"secrets file {path} is readable by others: chmod 600 {path}")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"secrets file {path} is not valid TOML: {exc}") from exc
+    return _validate(schema.SecretsFile, doc, path)
 
 
 def _read_toml(path: Path, *, required: bool) -> dict:
@@ -287,16 +341,6 @@ def _read_toml(path: Path, *, required: bool) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
-
-
-def _zone(name: str | None, where: str) -> str | None:
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{where}: unknown time zone {name!r} (use an IANA name)") from exc
-    return name
 
 
 def _machine_zone() -> str:

@@ -8,6 +8,7 @@
      │    └── MailDeliveryError SMTP down, refused or timed out: the email stays pending
      └── TerminalError         retrying will not help until something changes
           ├── ConfigError
+          ├── DiskFullError     the disk (or the file size limit) is full: free space, re-run
           ├── CorruptFileError
           ├── StravaAuthError   no token, or Strava revoked it: the athlete must log in again
           ├── StravaAppInactive the API application is inactive (owner has no subscription)
@@ -18,6 +19,9 @@ The CLI turns any of them into one line that says what to do; Prefect retries on
 """
 
 from __future__ import annotations
+
+import errno
+import re
 
 
 class GaitloadError(Exception):
@@ -34,6 +38,10 @@ class TerminalError(GaitloadError):
 
 class ConfigError(TerminalError):
     """The configuration is missing a value or holds a wrong one."""
+
+
+class DiskFullError(TerminalError):
+    """A write failed for lack of space; what was committed before it is kept."""
 
 
 class CorruptFileError(TerminalError):
@@ -67,3 +75,26 @@ class MailDeliveryError(TransientError):
 
 class MailLoginError(TerminalError):
     """The SMTP server refused the login: the credentials need fixing before a retry helps."""
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_FULL_WORDS = ("no space left on device", "file too large", "disk quota exceeded")
+
+
+def disk_full(exc: BaseException, path: object = None) -> DiskFullError | None:
+    """The one-line error for a write that ran out of space, or None for any other error.
+
+    DuckDB reports it in words inside its own exceptions ('Could not write file "x.wal":
+    File too large'), Python as an OSError number; both name the file when they can.
+    """
+    if isinstance(exc, OSError):
+        if exc.errno not in _FULL_ERRNOS:
+            return None
+        path = exc.filename or path
+    elif not any(word in str(exc).lower() for word in _FULL_WORDS):
+        return None
+    else:
+        named = re.search(r'write (?:to )?file "([^"]+)"', str(exc))
+        path = named.group(1) if named else path
+    where = f" while writing {path}" if path else ""
+    return DiskFullError(f"disk full / file too large{where}: free some space and run it again")

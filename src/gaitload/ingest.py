@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from gaitload import metrics, pain
@@ -25,6 +24,7 @@ from gaitload.sources.inputs import Input, export_inputs, find_inputs, parse_inp
 from gaitload.sources.model import ParsedFile
 from gaitload.store import db, writer
 from gaitload.store.writer import FileOutcome
+from gaitload.workers import process_pool
 
 MIN_FILES_FOR_POOL = 4
 """Starting worker processes costs about a second: not worth it for a handful of files."""
@@ -164,7 +164,7 @@ def _parse_all(
         return
     # Larger files first, so the pool does not end waiting on one big file.
     jobs = sorted(jobs, key=_size, reverse=True)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         futures = {pool.submit(_parse_job, job, timezone): job for job in jobs}
         for future in as_completed(futures):
             yield future.result(), futures[future].input

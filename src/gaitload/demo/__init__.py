@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
 from datetime import date
 from pathlib import Path
 
-from gaitload.config import AthleteSettings, Settings
+from gaitload.config import AthleteSettings, MailSettings, Settings, StravaSettings
 from gaitload.demo.athlete import DEMO_ATHLETE, DEMO_TIMEZONE, write_demo_athlete
 from gaitload.errors import GaitloadError
 from gaitload.queries import weekly_running
@@ -14,7 +14,6 @@ from gaitload.queries import weekly_running
 __all__ = [
     "DEMO_ATHLETE",
     "DEMO_TIMEZONE",
-    "demo_mail",
     "demo_settings",
     "reset_demo_database",
     "weekly_summary",
@@ -26,22 +25,26 @@ __all__ = [
 DEMO_EMAIL = "demo.runner@example.com"
 
 
-def demo_settings(settings: Settings) -> Settings:
-    """The demo's own database, outbox and athlete, beside the user's real data."""
-    athlete = AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE, email=DEMO_EMAIL)
-    return demo_mail(
-        replace(
-            settings,
-            db_path=settings.data_dir / "demo.duckdb",
-            athletes={**settings.athletes, DEMO_ATHLETE: athlete},
-        )
+def demo_settings(user: Settings, inbox: Path, db: Path | None = None) -> Settings:
+    """The demo's own world: database, config, athlete, inbox, outbox, token folder.
+
+    Built from nothing of the user's but the data folder it lives in (and `--db` when given),
+    so GAITLOAD_DB, a config's `db`, its athletes, inboxes, Strava tokens or SMTP server can
+    never lead the demo into the user's own data or mail.
+    """
+    root = user.data_dir / "demo"
+    athlete = AthleteSettings(DEMO_ATHLETE, DEMO_TIMEZONE, email=DEMO_EMAIL, inbox=inbox)
+    return Settings(
+        db_path=db or user.data_dir / "demo.duckdb",
+        data_dir=user.data_dir,
+        config_path=root / "gaitload.toml",
+        default_athlete=DEMO_ATHLETE,
+        default_timezone=DEMO_TIMEZONE,
+        athletes={DEMO_ATHLETE: athlete},
+        lock_wait_s=user.lock_wait_s,
+        strava=StravaSettings(token_dir=root / "strava-tokens"),
+        mail=MailSettings(outbox=root / "outbox"),
     )
-
-
-def demo_mail(settings: Settings) -> Settings:
-    """The demo's emails go to its own outbox folder, never through a configured server."""
-    outbox = settings.data_dir / "demo" / "outbox"
-    return replace(settings, mail=replace(settings.mail, smtp=None, outbox=outbox))
 
 
 MARKER = ".gaitload-demo"
@@ -72,24 +75,32 @@ def reset_demo_database(settings: Settings) -> None:
         old.unlink()
 
 
-def write_demo_config(settings: Settings, inbox: Path) -> Path:
-    """The demo's own gaitload.toml, so the nightly flow runs on it as on a user's config."""
-    config = settings.data_dir / "demo" / "gaitload.toml"
+def write_demo_config(settings: Settings) -> Path:
+    """The demo's settings as a gaitload.toml, to explore it as a user's own config."""
+    athlete = settings.athlete(DEMO_ATHLETE)
+    config = settings.config_path
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(
         "# Written by `gaitload demo`: the demo athlete, its inbox and its outbox.\n"
-        f'db = "{settings.db_path}"\n'
-        f'data_dir = "{settings.data_dir}"\n'
+        f"db = {_toml(settings.db_path)}\n"
+        f"data_dir = {_toml(settings.data_dir)}\n"
         f'default_athlete = "{DEMO_ATHLETE}"\n\n'
         f"[athletes.{DEMO_ATHLETE}]\n"
         f'timezone = "{DEMO_TIMEZONE}"\n'
         f'email = "{DEMO_EMAIL}"\n'
-        f'inbox = "{inbox}"\n\n'
+        f"inbox = {_toml(athlete.inbox)}\n\n"
         "[mail]\n"
-        f'outbox = "{settings.outbox_dir}"\n',
+        f"outbox = {_toml(settings.outbox_dir)}\n"
+        "\n[strava]\n"
+        f"token_dir = {_toml(settings.token_dir)}\n",
         encoding="utf-8",
     )
     return config
+
+
+def _toml(path: Path) -> str:
+    """A path as a TOML string: a literal string keeps backslashes and quotes as they are."""
+    return f"'{path}'" if "'" not in str(path) else json.dumps(str(path))
 
 
 def weekly_summary(settings: Settings) -> list[tuple]:

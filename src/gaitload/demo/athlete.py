@@ -21,11 +21,9 @@ and the activity's start, so parallel writing cannot change a byte.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import random
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -35,6 +33,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from gaitload.demo.fitwriter import SessionSpec, write_fit
+from gaitload.workers import process_pool
 
 __all__ = [
     "DEMO_ATHLETE",
@@ -554,9 +553,8 @@ def write_demo_athlete(
     # Longest first balances the pool; "spawn" because forking a process that has
     # already started polars' thread pool can deadlock.
     order = sorted(range(len(plans)), key=lambda i: -plans[i].duration_s)
-    context = multiprocessing.get_context("spawn")
     paths: list[Path | None] = [None] * len(plans)
-    with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+    with process_pool(n_workers) as pool:  # its workers die with a killed demo
         futures = {i: pool.submit(_write_activity, plans[i], out_dir, seed) for i in order}
         for i, future in futures.items():
             paths[i] = future.result()

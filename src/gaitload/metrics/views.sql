@@ -221,7 +221,8 @@ WINDOW d AS (PARTITION BY athlete, day);
 -- 0 = one surface only, 1 = all four equally) and the dominant surface.
 CREATE OR REPLACE VIEW surface_variety AS
 SELECT athlete, day,
-       coalesce(-sum(share_28d * ln(share_28d)) FILTER (WHERE share_28d > 0) / ln(4), 0)
+       -- CASE, not FILTER: DuckDB before 2.0 evaluates ln(0) for filtered rows, and raises
+       coalesce(-sum(CASE WHEN share_28d > 0 THEN share_28d * ln(share_28d) END) / ln(4), 0)
            AS evenness_28d,
        arg_max(surface, share_28d) AS top_surface_28d,
        max(share_28d) AS top_share_28d,

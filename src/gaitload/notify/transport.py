@@ -9,6 +9,7 @@ leave a message whose fate is unknown in that one narrow step, and knows which s
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 import smtplib
@@ -46,6 +47,30 @@ class Transport(Protocol):
     def send(self, message: EmailMessage, handing_over: HandingOver) -> None: ...
 
 
+def _refuse_clear_text_login(s: SmtpSettings) -> None:
+    """AUTH PLAIN without TLS shows the password to every network hop: only to a relay on
+    this machine (loopback), or when the user has said so in so many words."""
+    if s.security != "none" or not s.user or s.allow_plaintext_login or is_loopback(s.host):
+        return
+    raise ConfigError(
+        f"refusing to send the SMTP password for {s.user} in clear text to {s.host} "
+        '(security = "none"): use security = "starttls" or "ssl", or, if you accept '
+        "that, set allow_plaintext_login = true under [smtp] "
+        "(or GAITLOAD_SMTP_ALLOW_PLAINTEXT_LOGIN=true)"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """By the name alone, without a DNS lookup (which would itself be traffic)."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 class SmtpTransport:
     """One SMTP connection for a run's messages: plain, STARTTLS or implicit TLS (ssl)."""
 
@@ -58,6 +83,7 @@ class SmtpTransport:
 
     def __enter__(self) -> SmtpTransport:
         s = self.settings
+        _refuse_clear_text_login(s)  # before any connection: nothing leaves the machine
         context = ssl.create_default_context()
         if s.ca_file:
             context.load_verify_locations(cafile=s.ca_file)

@@ -11,14 +11,14 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 
 from gaitload import sqlfiles, streams
-from gaitload.errors import DatabaseLockedError, GaitloadError
+from gaitload.errors import DatabaseLockedError, GaitloadError, disk_full
 
 MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
@@ -109,12 +109,30 @@ def opened(
     try:
         with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
             yield con
+            _checkpoint(con, path)
         if publish:
             from gaitload.store.reading import publish_snapshot
 
             publish_snapshot(path)
+    except (duckdb.Error, OSError) as exc:
+        full = disk_full(exc, path)
+        if full is None:
+            raise
+        raise full from exc
     finally:
         lock.release()
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the WAL into the file now, where a full disk can be reported: the checkpoint
+    that closing does swallows the error, and the readers' snapshot (a copy of the file
+    without its WAL) would then silently lack the session's writes."""
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        if disk_full(exc) is not None:
+            raise
+        # another connection of this process is mid-transaction: closing checkpoints later
 
 
 @contextmanager
@@ -125,8 +143,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield con
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo what is still open. A COMMIT that failed (a full disk) has already ended the
+    transaction, and the error worth reporting is the one that failed it, not this one."""
+    with suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 @contextmanager

@@ -6,6 +6,7 @@ working, so every refresh is saved at once (atomically: a crash leaves the old f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -31,12 +32,34 @@ def reconnect_hint(athlete: str) -> str:
 
 
 def path_for(settings: Settings, athlete: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", athlete).lstrip(".") or "_"
-    return settings.token_dir / f"{slug}.json"
+    """A file name of its own for every athlete name: a readable slug plus a short hash of
+    the exact name, so `a/b` and `a_b` (one slug) never share a token file."""
+    digest = hashlib.sha256(athlete.encode("utf-8")).hexdigest()[:10]
+    return settings.token_dir / f"{_slug(athlete)}-{digest}.json"
+
+
+def _slug(athlete: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", athlete).lstrip(".")[:60] or "_"
+
+
+def _migrate(settings: Settings, athlete: str) -> Path:
+    """Move a token file saved under the old name (the slug alone) to the new one, if it is
+    this athlete's: an upgrade must not log anyone out."""
+    path = path_for(settings, athlete)
+    old = settings.token_dir / f"{_slug(athlete)}.json"
+    if path.exists() or not old.exists():
+        return path
+    try:
+        owner = json.loads(old.read_text(encoding="utf-8")).get("athlete")
+    except (OSError, ValueError, AttributeError):
+        return path
+    if owner == athlete:
+        os.replace(old, path)
+    return path
 
 
 def load(settings: Settings, athlete: str) -> Tokens:
-    path = path_for(settings, athlete)
+    path = _migrate(settings, athlete)
     try:
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)  # someone loosened it: tokens are for the user's eyes only
@@ -55,6 +78,8 @@ def load(settings: Settings, athlete: str) -> Tokens:
 
 def save(settings: Settings, tokens: Tokens) -> Path:
     path = path_for(settings, tokens.athlete)
+    if path.parent.exists():
+        _migrate(settings, tokens.athlete)  # replaced below: no stale copy left behind
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700)
         path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
@@ -77,4 +102,4 @@ def connected_athletes(settings: Settings) -> list[str]:
             names.append(json.loads(path.read_text(encoding="utf-8"))["athlete"])
         except (OSError, ValueError, KeyError):
             names.append(path.stem)  # load() will say what is wrong with it
-    return names
+    return list(dict.fromkeys(names))

@@ -11,7 +11,8 @@ per_day AS (
     SELECT day, any_value(first_day) AS first_day,
            sum(distance_7d_m) AS distance_7d_m,
            sum(distance_prev_28d_m) AS distance_prev_28d_m,
-           coalesce(-sum(share_prev_28d * ln(share_prev_28d)) FILTER (WHERE share_prev_28d > 0)
+           -- CASE, not FILTER: DuckDB before 2.0 evaluates ln(0) for filtered rows, and raises
+           coalesce(-sum(CASE WHEN share_prev_28d > 0 THEN share_prev_28d * ln(share_prev_28d) END)
                     / ln(4), 0) AS prev_evenness,
            arg_max({'surface': surface, 'share_7d': share_7d, 'prev': share_prev_28d}, share_7d)
                FILTER (WHERE share_7d > $warn_switch_share_7d
