@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import threading
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -17,9 +19,12 @@ from gaitload.cli import cli
 from gaitload.config import AthleteSettings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
-from gaitload.store.reading import connect_reader, reading, snapshot_path
+from gaitload.notify import send_alerts
+from gaitload.pain import add_pain
+from gaitload.store.reading import connect_reader, publish_snapshot, reading, snapshot_path
 from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
+from tests.histories import SPIKE_HIGH, START, WEEK6, Shoe, anna_plan, athlete_settings, build
 
 # --- gaitload sql cannot change anything, anywhere ------------------------------------------
 
@@ -151,10 +156,15 @@ def test_sql_cannot_write_install_or_read_outside_the_database(hostile, template
 
 
 def test_an_extension_fetched_through_a_query_is_never_installed(hostile):
-    """Reading a URL would auto-install httpfs: the reader neither installs nor fetches."""
+    """Reading a URL auto-installs httpfs from the repository set: the reader neither takes
+    the setting nor fetches anything (the repository is on loopback: it counts attempts)."""
     settings, root, repo = hostile
     before = tree_state(root)
-    result = sql(settings, f"SELECT * FROM read_csv('{repo.url}/data.csv')")
+    result = sql(
+        settings,
+        f"SET custom_extension_repository = '{repo.url}'; "
+        f"SELECT * FROM read_csv('{repo.url}/data.csv')",
+    )
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert tree_state(root) == before
     assert repo.requests == []
@@ -226,3 +236,110 @@ def test_export_writes_parquet_only_where_it_was_pointed(hostile, tmp_path):
             with pytest.raises(Exception, match=r"disabled by configuration|has been locked"):
                 r.con.execute(statement)
     assert not (tmp_path / "beside.csv").exists()
+
+
+# --- what reaches the terminal is text ------------------------------------------------------
+
+FORGED = "evil.fit\n  imported  fine.fit"
+ANSI = "\x1b[2J\x1b]0;pwned\x07"
+HOSTILE_SHOE = f"<img src=x onerror=\"document.title='pwned'\">[bold]Evil{ANSI}\n  imported"
+HOSTILE_TITLE = "<script>document.title='pwned'</script>[strava] \x1b[31mred"
+HOSTILE_NOTE = "[red]sore[/red]\x1b[5m\rpain: ok"
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """Tables as wide as their cells, so a cell's text can be read back whole."""
+    from gaitload import cli as cli_module
+
+    for console in (cli_module.console, cli_module.err):
+        monkeypatch.setattr(console, "_width", 1000)
+
+
+def squashed(output: str) -> str:
+    """The output with rich's line wrapping undone (any run of whitespace as one space)."""
+    return re.sub(r"\s+", " ", output)
+
+
+def assert_no_control_characters(output: str) -> None:
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", output), repr(output)
+
+
+@pytest.fixture(scope="module")
+def anna(tmp_path_factory):
+    """A shoe and a run title chosen to attack the terminal and the browser; alerts recorded."""
+    root = tmp_path_factory.mktemp("anna")
+    settings = athlete_settings(make_settings(root), ["anna"])
+    plan = [p for p in anna_plan() if not isinstance(p, Shoe)]
+    build(settings, root / "fit", "anna", [*plan, Shoe("Old", START), Shoe(HOSTILE_SHOE, WEEK6)])
+    with duckdb.connect(str(settings.db_path)) as con:
+        con.execute(
+            "UPDATE core.activities SET name = ? WHERE start_time_utc::DATE = ?",
+            [HOSTILE_TITLE, SPIKE_HIGH],
+        )
+    send_alerts(settings, as_of=SPIKE_HIGH, athlete="anna")  # records the episodes
+    add_pain(settings, athlete="anna", where="shin", score=3, day=SPIKE_HIGH, note=HOSTILE_NOTE)
+    publish_snapshot(settings.db_path)
+    return settings
+
+
+def gaitload(settings, *args: str, exit_code: int = 0):
+    result = CliRunner().invoke(cli, ["--db", str(settings.db_path), *args])
+    assert result.exit_code == exit_code, result.output
+    return result.output
+
+
+def test_import_summary_shows_a_hostile_file_name_as_one_escaped_name(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in (FORGED, f"{ANSI}red.fit", "[bold]loud[red].fit"):
+        (inbox / name).write_text(f"not a fit file: {name}")  # distinct: none a duplicate
+    settings = make_settings(tmp_path)
+    output = gaitload(settings, "import", str(inbox), "--athlete", "a", "--quiet", exit_code=1)
+    assert_no_control_characters(output.replace("\n", ""))
+    assert not re.search(r"^\s*imported\s+fine\.fit", output, re.MULTILINE)
+    text = squashed(output)
+    assert "rejected evil.fit\\n imported fine.fit: " in text
+    assert "rejected \\x1b[2J\\x1b]0;pwned\\x07red.fit: " in text
+    assert "rejected [bold]loud[red].fit: " in text
+
+
+def test_alerts_shoes_and_pain_print_user_data_as_text(anna):
+    outputs = {
+        "alerts": gaitload(anna, "alerts", "--athlete", "anna"),
+        "shoes": gaitload(anna, "shoe", "list"),
+        "pain": gaitload(anna, "pain", "list"),
+    }
+    for command, output in outputs.items():
+        assert_no_control_characters(output.replace("\n", "")), command
+        assert "\r" not in output, command
+    assert "[bold]Evil\\x1b[2J\\x1b]0;pwned\\x07" in squashed(outputs["alerts"])
+    assert "[strava] \\x1b[31mred" in squashed(outputs["alerts"])
+    assert "[bold]Evil\\x1b[2J" in squashed(outputs["shoes"])
+    assert "[red]sore[/red]\\x1b[5m\\rpain: ok" in squashed(outputs["pain"]).replace("│ ", "")
+
+
+def test_shoe_add_echoes_the_name_as_text(tmp_path):
+    settings = make_settings(tmp_path)
+    output = gaitload(settings, "shoe", "add", f"[bold]Fast{ANSI}", "--from", "2026-01-01")
+    assert_no_control_characters(output.replace("\n", ""))
+    assert "Shoe '[bold]Fast\\x1b[2J\\x1b]0;pwned\\x07'" in output
+
+
+def test_sql_table_cells_and_headers_are_text(hostile):
+    settings, _, _ = hostile
+    query = (
+        "SELECT '[bold]x' || chr(27) || '[31m' || chr(10) || 'imported' AS \"[i]col\", "
+        "'\x9b2J' AS c1"
+    )
+    output = gaitload(settings, "sql", query)
+    assert_no_control_characters(output.replace("\n", ""))
+    assert "[i]col" in output and "[bold]x\\x1b[31m\\nimported" in output
+    assert "\\x9b2J" in output
+
+
+def test_paths_the_user_typed_are_printed_as_typed(hostile, tmp_path):
+    settings, _, _ = hostile
+    out = tmp_path / "[bold]pq"
+    output = gaitload(settings, "export", "--parquet", str(out))
+    assert f"Parquet files in {out}:" in squashed(output)
