@@ -5,9 +5,13 @@ terminal and the browser as text, never as control sequences, markup or HTML."""
 from __future__ import annotations
 
 import hashlib
+import http.client
 import http.server
 import re
+import subprocess
+import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from gaitload.store.reading import connect_reader, publish_snapshot, reading, sn
 from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
 from tests.histories import SPIKE_HIGH, START, WEEK6, Shoe, anna_plan, athlete_settings, build
+from tests.test_dashboard import CHROMIUM, browser, free_port, open_page  # noqa: F401
 
 # --- gaitload sql cannot change anything, anywhere ------------------------------------------
 
@@ -343,3 +348,96 @@ def test_paths_the_user_typed_are_printed_as_typed(hostile, tmp_path):
     out = tmp_path / "[bold]pq"
     output = gaitload(settings, "export", "--parquet", str(out))
     assert f"Parquet files in {out}:" in squashed(output)
+
+
+# --- what reaches the browser is text, and only from this machine's own address -------------
+
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)",
+)
+
+
+@pytest.fixture(scope="module")
+def anna_dashboard(anna):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gaitload",
+            "--db",
+            str(anna.db_path),
+            "dashboard",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 90
+    while status(port, f"127.0.0.1:{port}") != 200:
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("the dashboard did not start")
+        time.sleep(0.3)
+    yield port
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def status(port: int, host: str, headers: dict | None = None) -> int | None:
+    """The status of a raw GET / sent to 127.0.0.1:port with this Host header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        connection.putheader("Host", host)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def test_dashboard_answers_only_its_own_address(anna_dashboard):
+    port = anna_dashboard
+    assert status(port, f"127.0.0.1:{port}") == 200
+    assert status(port, f"localhost:{port}") == 200
+    upgrade = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    for host in (f"rebound.example:{port}", "rebound.example", f"127.0.0.1.evil.example:{port}"):
+        assert status(port, host) == 400, host
+        assert status(port, host, upgrade) not in (101, 200), host
+
+
+@needs_chromium
+def test_dashboard_shows_hostile_titles_and_shoe_names_as_text(anna_dashboard, browser):  # noqa: F811
+    port = anna_dashboard
+    page, _, errors = open_page(browser, f"http://127.0.0.1:{port}/", 1200, 2400)
+    triggers = page.get_by_role("button", name=re.compile(r" · (HIGH|WARN|INFO) · "))
+    triggers.first.wait_for(timeout=90_000)
+    shown_text = []
+    for i in range(triggers.count()):  # one panel opens at a time: read each one's message
+        triggers.nth(i).click()
+        message = page.locator("strong").locator("visible=true").last
+        message.wait_for(timeout=15_000)
+        shown_text.append(message.inner_text())
+    text = " ".join(shown_text)
+    assert "<img src=x onerror=\"document.title='pwned'\">[bold]Evil" in text
+    assert "<script>document.title='pwned'</script>[strava]" in text
+    row = page.get_by_role("row").filter(has_text="[red]sore[/red]")
+    row.first.wait_for(timeout=30_000)
+    time.sleep(1)  # an onerror would have fired by now
+    assert page.title() != "pwned"
+    assert page.locator("img[src='x']").count() == 0
+    injected = "[...document.scripts].filter(s => s.text.includes('pwned')).length"
+    assert page.evaluate(injected) == 0
+    assert errors == []
+    page.close()
