@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import http.server
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -441,3 +443,41 @@ def test_dashboard_shows_hostile_titles_and_shoe_names_as_text(anna_dashboard, b
     assert page.evaluate(injected) == 0
     assert errors == []
     page.close()
+
+
+def test_sql_csv_is_escaped_on_a_terminal_and_kept_as_data_in_a_pipe(hostile):
+    settings, _, _ = hostile
+    command = [
+        sys.executable,
+        "-m",
+        "gaitload",
+        "--db",
+        str(settings.db_path),
+        "sql",
+        "SELECT chr(27) || '[2Jgone' AS c",
+        "--format",
+        "csv",
+    ]
+    piped = subprocess.run(command, capture_output=True, timeout=60)
+    assert piped.returncode == 0 and piped.stdout == b"c\r\n\x1b[2Jgone\r\n"
+    leader, follower = pty.openpty()
+    try:
+        on_terminal = subprocess.run(command, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+        os.close(follower)
+        follower = -1
+        out = b""
+        while chunk := _read(leader):
+            out += chunk
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    assert on_terminal.returncode == 0, on_terminal.stderr
+    assert b"\x1b" not in out and b"\\x1b[2Jgone" in out
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # the terminal's other end closed: all read
+        return b""

@@ -192,7 +192,11 @@ def sql_cmd(
     result = run_query(_settings(ctx), text)
     if result.note:
         err.print(f"note: {shown(result.note)}", highlight=False)
-    rendered = render_rows(result.columns, result.rows, fmt)
+    columns, rows = result.columns, result.rows
+    if fmt == "csv" and not output and sys.stdout.isatty():  # data for a file or pipe as it is
+        columns = [printable(c) for c in columns]
+        rows = [tuple(printable(v) if isinstance(v, str) else v for v in row) for row in rows]
+    rendered = render_rows(columns, rows, fmt)
     if output:
         with output.open("w", encoding="utf-8") as out:
             if isinstance(rendered, str):
@@ -201,7 +205,7 @@ def sql_cmd(
                 Console(file=out, width=200).print(rendered)
         err.print(f"{len(result.rows)} rows written to {shown(output)}")
     elif isinstance(rendered, str):
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=True)  # click would strip ESC from data in a pipe
     else:
         console.print(rendered)
 
