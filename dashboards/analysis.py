@@ -3,8 +3,9 @@
     marimo edit dashboards/analysis.py       (or: marimo run dashboards/analysis.py)
 
 It opens the readers' snapshot (`<db>.snapshot`), never the live file, so it can stay open
-while the nightly run writes. Every cell below is plain DuckDB SQL over the documented
-views (docs/schema.md); edit them or add your own.
+while the nightly run writes, through gaitload's locked reader: the cells read that
+database and nothing else, and cannot write anywhere. Every cell below is plain DuckDB SQL
+over the documented views (docs/schema.md); edit them or add your own.
 """
 
 import marimo
@@ -15,14 +16,13 @@ app = marimo.App(width="medium", app_title="gaitload analysis")
 
 @app.cell
 def _():
-    import duckdb
     import marimo as mo
 
     from gaitload.config import load_settings
-    from gaitload.store.reading import snapshot_path
+    from gaitload.store.reading import connect_reader, snapshot_path
 
     settings = load_settings()
-    con = duckdb.connect(str(snapshot_path(settings.db_path)), read_only=True)
+    con = connect_reader(snapshot_path(settings.db_path))
     mo.md(f"Reading **{snapshot_path(settings.db_path)}** (the last write's snapshot).")
     return con, mo
 

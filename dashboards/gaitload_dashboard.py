@@ -293,6 +293,8 @@ def _(alt, cadence, mo, pl, shoes, surfaces, svg):
 
 @app.cell
 def _(alert_details, alerts, alt, mo, svg):
+    import html
+
     _colors = alt.Scale(domain=["info", "warn", "high"], range=["#868e96", "#f08c00", "#c92a2a"])
     if alerts is None or alerts.is_empty():
         _out = mo.md("## Alerts\n_No alerts: `gaitload alerts` evaluates the rules._")
@@ -310,15 +312,21 @@ def _(alert_details, alerts, alt, mo, svg):
         )
 
         def _detail(row: dict):
+            # message and evidence carry shoe names, run titles and notes: escaped HTML, never
+            # markdown (a name could hold a tag, a link or a backtick); the rest is the catalogue
             info = alert_details(row["factor"])
             advice = "\n".join(f"- {a}" for a in info["advice"])
             pro = "\n".join(f"- {p}" for p in info["professional"])
             return mo.vstack(
                 [
-                    mo.md(f"**{row['message']}**"),
+                    mo.Html(f"<p><strong>{html.escape(row['message'])}</strong></p>"),
                     mo.md(f"*Why it matters:* {info['risk']}"),
                     mo.md(f"*What to do:*\n\n{advice}"),
-                    mo.md(f"*Evidence:* `{row['evidence']}`  \n*Basis:* {row['basis']}"),
+                    mo.Html(
+                        "<p><em>Evidence:</em> "
+                        f"<code>{html.escape(str(row['evidence']))}</code></p>"
+                    ),
+                    mo.md(f"*Basis:* {row['basis']}"),
                     mo.md(f"*See a professional if:*\n\n{pro}\n\n_{info['not_a_diagnosis']}_"),
                 ]
             )

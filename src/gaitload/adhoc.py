@@ -33,7 +33,7 @@ def run_query(settings: Settings, query: str) -> QueryResult:
             columns = [d[0] for d in cursor.description or []]
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
-            if "read-only" in message or "read only" in message:
+            if _refused(exc, message):
                 raise WriteRefused(
                     f"gaitload sql only reads: nothing was changed ({message})"
                 ) from exc
@@ -41,11 +41,36 @@ def run_query(settings: Settings, query: str) -> QueryResult:
         return QueryResult(columns, rows, r.source, r.note)
 
 
+def _refused(exc: duckdb.Error, message: str) -> bool:
+    """What the locked reader said no to: a write, another file, an extension, a SET."""
+    if isinstance(exc, duckdb.PermissionException):
+        return True
+    return any(word in message for word in REFUSALS)
+
+
+REFUSALS = (
+    "read-only",
+    "read only",
+    "has been locked",
+    "belongs to an attached database",
+    "is already attached",
+)
+"""What DuckDB says when the locked reader refuses (besides its Permission Errors)."""
+
+
 def export_parquet(settings: Settings, out_dir: Path) -> list[tuple[str, int]]:
-    """Write the documented views as Parquet, partitioned by athlete and year."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write the documented views as Parquet, partitioned by athlete and year.
+
+    DuckDB writes the files itself (streaming, partitioned) through a reader that may write
+    into `out_dir` and nowhere else; it runs only the statements below, never a user's SQL.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GaitloadError(f"cannot create {out_dir}: {exc.strerror}") from exc
+    out_dir = out_dir.resolve()
     written = []
-    with reading(settings.db_path) as r:
+    with reading(settings.db_path, export_to=out_dir) as r:
         for view, date_column in EXPORTED_VIEWS.items():
             select = f"SELECT * FROM {view}"
             if date_column:

@@ -28,6 +28,7 @@ from gaitload.notify import DeliveryReport
 from gaitload.pain.places import PLACES as PAIN_PLACES
 from gaitload.queries import latest_signals
 from gaitload.rules import Alert
+from gaitload.terminal import printable, shown
 
 console = Console(stderr=False)
 err = Console(stderr=True)
@@ -129,12 +130,12 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     end_day = end.date() if end else date.today()
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):
         files = demo.write_demo_files(out_dir, end=end_day, weeks=weeks)
-    console.print(f"Wrote {len(files)} FIT files to {out_dir}")
+    console.print(f"Wrote {len(files)} FIT files to {shown(out_dir)}")
     night = _demo_night(settings, end_day)
-    console.print(f"Nightly flow: {night.message}")
+    console.print(f"Nightly flow: {shown(night.message)}")
     for row in night.result(raise_on_failure=False) or []:
         console.print(
-            f"  {row['athlete']}: {row.get('imported', 0)} activities imported, "
+            f"  {shown(row['athlete'])}: {row.get('imported', 0)} activities imported, "
             f"{row.get('alerts_sent', 0)} alert email(s) sent",
             highlight=False,
         )
@@ -142,10 +143,10 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
     render_demo_alerts(settings, end_day)
     pain_day = render_demo_lookback(settings)
-    console.print(f"\nExplore it: gaitload --db {settings.db_path} alerts", soft_wrap=True)
+    console.print(f"\nExplore it: gaitload --db {shown(settings.db_path)} alerts", soft_wrap=True)
     if pain_day:
         console.print(
-            f"            gaitload --db {settings.db_path} lookback --date {pain_day}",
+            f"            gaitload --db {shown(settings.db_path)} lookback --date {pain_day}",
             soft_wrap=True,
         )
 
@@ -161,7 +162,7 @@ def activities_cmd(ctx: click.Context, athlete: str | None, limit: int) -> None:
     rows, columns = recent_activities(_settings(ctx), athlete=athlete, limit=limit)
     table = Table(*columns, title="Activities")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*("" if v is None else shown(v) for v in row))
     console.print(table)
 
 
@@ -197,17 +198,21 @@ def sql_cmd(
     text = query_file.read_text(encoding="utf-8") if query_file else query
     result = run_query(_settings(ctx), text)
     if result.note:
-        err.print(f"note: {result.note}", highlight=False)
-    rendered = render_rows(result.columns, result.rows, fmt)
+        err.print(f"note: {shown(result.note)}", highlight=False)
+    columns, rows = result.columns, result.rows
+    if fmt == "csv" and not output and sys.stdout.isatty():  # data for a file or pipe as it is
+        columns = [printable(c) for c in columns]
+        rows = [tuple(printable(v) if isinstance(v, str) else v for v in row) for row in rows]
+    rendered = render_rows(columns, rows, fmt)
     if output:
         with output.open("w", encoding="utf-8") as out:
             if isinstance(rendered, str):
                 out.write(rendered)
             else:
                 Console(file=out, width=200).print(rendered)
-        err.print(f"{len(result.rows)} rows written to {output}")
+        err.print(f"{len(result.rows)} rows written to {shown(output)}")
     elif isinstance(rendered, str):
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=True)  # click would strip ESC from data in a pipe
     else:
         console.print(rendered)
 
@@ -227,7 +232,7 @@ def export_cmd(ctx: click.Context, out_dir: Path) -> None:
 
     for view, rows in export_parquet(_settings(ctx), out_dir):
         console.print(f"{view:24} {rows:>10,} rows")
-    console.print(f"Parquet files in {out_dir}: read them with polars, pandas or DuckDB.")
+    console.print(f"Parquet files in {shown(out_dir)}: read them with polars, pandas or DuckDB.")
 
 
 def render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str | Table:
@@ -244,9 +249,9 @@ def render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str | Table:
         out.writerow(columns)
         out.writerows(rows)
         return buffer.getvalue()
-    table = Table(*columns, show_lines=False)
+    table = Table(*map(shown, columns), show_lines=False)
     for row in rows:
-        table.add_row(*("" if v is None else _cell(v) for v in row))
+        table.add_row(*("" if v is None else shown(_cell(v)) for v in row))
     return table
 
 
@@ -262,7 +267,7 @@ def dashboard_cmd(ctx: click.Context, port: int) -> None:
     from gaitload.dashboard import serve
 
     settings = _settings(ctx)
-    console.print(f"Dashboard for {settings.db_path} on http://127.0.0.1:{port}")
+    console.print(f"Dashboard for {shown(settings.db_path)} on http://127.0.0.1:{port}")
     sys.exit(serve(settings, port))
 
 
@@ -279,7 +284,7 @@ def nightly_cmd(ctx: click.Context) -> None:
     from pipelines.nightly import nightly
 
     state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
-    console.print(state.message or state.name)
+    console.print(shown(state.message or state.name))
     sys.exit(0 if state.is_completed() else 1)
 
 
@@ -336,7 +341,7 @@ def shoe_add_cmd(ctx: click.Context, name: str, athlete: str | None, in_use_from
     from gaitload.gear import add_shoe
 
     gear_id = add_shoe(_settings(ctx), name, athlete=athlete, in_use_from=in_use_from.date())
-    console.print(f"Shoe {name!r} ({gear_id}) in use from {in_use_from.date()}.")
+    console.print(f"Shoe '{shown(name)}' ({shown(gear_id)}) in use from {in_use_from.date()}.")
 
 
 @shoe_group.command("list")
@@ -349,7 +354,7 @@ def shoe_list_cmd(ctx: click.Context, athlete: str | None) -> None:
     rows, columns = shoes(_settings(ctx), athlete)
     table = Table(*columns, title="Shoes")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*("" if v is None else shown(v) for v in row))
     console.print(table)
 
 
@@ -393,7 +398,8 @@ def pain_add_cmd(
     )
     place = " ".join(filter(None, [side, recorded.location]))
     console.print(
-        f"Pain entry {recorded.entry_id}: {recorded.athlete}, {recorded.day}, {place} {score}/10."
+        f"Pain entry {recorded.entry_id}: {shown(recorded.athlete)}, {recorded.day}, "
+        f"{shown(place)} {score}/10."
     )
     if recorded.hint:
         console.print(f"The article: {recorded.hint}.", style="dim")
@@ -423,8 +429,8 @@ def pain_list_cmd(ctx: click.Context, athlete, since, as_json: bool) -> None:
     for row in unread:
         line = dict(zip(unread_columns, row, strict=True))
         err.print(
-            f"[yellow]not read:[/yellow] {line['date']} {line['activity'] or ''} "
-            f"({line['field']}): {line['line']!r}: {line['problem']}",
+            f"[yellow]not read:[/yellow] {line['date']} {shown(line['activity'] or '')} "
+            f"({shown(line['field'])}): '{shown(line['line'])}': {shown(line['problem'])}",
             highlight=False,
             soft_wrap=True,
         )
@@ -476,7 +482,7 @@ def lookback_cmd(
     else:
         render_lookback(result)
     if chart is not None:
-        (err if as_json else console).print(f"Chart written to {chart}", soft_wrap=True)
+        (err if as_json else console).print(f"Chart written to {shown(chart)}", soft_wrap=True)
 
 
 def _run_import(
@@ -500,7 +506,7 @@ def _run_import(
             athlete=athlete,
             workers=workers,
             on_total=lambda n: progress.update(task, total=n),
-            on_file=lambda o: progress.update(task, advance=1, name=Path(o.path).name),
+            on_file=lambda o: progress.update(task, advance=1, name=shown(Path(o.path).name)),
         )
 
 
@@ -568,9 +574,11 @@ def render_demo_alerts(settings: Settings, as_of: date) -> None:
     console.print(f"\n[bold]Risk alerts as of {as_of}[/bold]")
     render_alerts(recorded_alerts(settings, athlete=demo.DEMO_ATHLETE))
     files = outbox_files(settings)
-    console.print(f"{len(files)} alert email(s) in the outbox: {report.where}", soft_wrap=True)
+    console.print(
+        f"{len(files)} alert email(s) in the outbox: {shown(report.where)}", soft_wrap=True
+    )
     for path in files:
-        console.print(f"  {path.name}", highlight=False, soft_wrap=True)
+        console.print(f"  {shown(path.name)}", highlight=False, soft_wrap=True)
 
 
 def render_demo_lookback(settings: Settings) -> date | None:
@@ -583,8 +591,8 @@ def render_demo_lookback(settings: Settings) -> date | None:
         return None
     entry = dict(zip(columns, rows[-1], strict=True))  # the first pain reported
     console.print(
-        f"\n[bold]Pain reported on {entry['date']}: {entry['place']} {entry['score']}/10 "
-        f"({entry['source']}). What changed before it?[/bold]"
+        f"\n[bold]Pain reported on {entry['date']}: {shown(entry['place'])} {entry['score']}/10 "
+        f"({shown(entry['source'])}). What changed before it?[/bold]"
     )
     render_lookback(look_back(settings, day=entry["date"], athlete=demo.DEMO_ATHLETE))
     return entry["date"]
@@ -602,28 +610,30 @@ def render_alerts(alerts: list[Alert]) -> None:
             (f"{a.date}  ", "bold"),
             (f"{a.severity.upper():<4}", styles[a.severity]),
             f"  {a.factor}",
-            f" ({a.evidence.get('shoe') or a.evidence.get('place') or a.subject})"
+            printable(f" ({a.evidence.get('shoe') or a.evidence.get('place') or a.subject})")
             if a.subject
             else "",
-            f"  {a.athlete}, {status}",
-            f", email {a.delivery}" if a.delivery else "",
+            printable(f"  {a.athlete}, {status}"),
+            printable(f", email {a.delivery}") if a.delivery else "",
         )
         console.print(head)
-        console.print(Padding(Text(a.message), (0, 0, 0, 4)))
+        console.print(Padding(Text(printable(a.message)), (0, 0, 0, 4)))
 
 
 def render_lookback(lb: LookBack) -> None:
     """The look-back as tables, a bar chart of weekly km, and the history with its warning."""
     if lb.source_note:
-        err.print(f"[yellow]note:[/yellow] {lb.source_note}", highlight=False, soft_wrap=True)
+        err.print(
+            f"[yellow]note:[/yellow] {shown(lb.source_note)}", highlight=False, soft_wrap=True
+        )
     console.print(
-        f"[bold]Look-back for {lb.athlete}[/bold]: the {lb.window.days} days before {lb.day} "
-        f"({lb.window.first} to {lb.window.last})",
+        f"[bold]Look-back for {shown(lb.athlete)}[/bold]: the {lb.window.days} days before "
+        f"{lb.day} ({lb.window.first} to {lb.window.last})",
         highlight=False,
         soft_wrap=True,
     )
     for note in lb.notes:
-        console.print(note, style="dim", highlight=False, soft_wrap=True)
+        console.print(shown(note), style="dim", highlight=False, soft_wrap=True)
     severity = {"high": "bold red", "warn": "dark_orange", "info": "cyan"}
     if lb.factors:
         table = Table(title="Load factors in the window")
@@ -640,20 +650,20 @@ def render_lookback(lb: LookBack) -> None:
             )
         console.print(table)
         for f in lb.factors:
-            console.print(Padding(Text(f"{f.factor}: {f.message}"), (0, 0, 0, 2)))
+            console.print(Padding(Text(printable(f"{f.factor}: {f.message}")), (0, 0, 0, 2)))
     else:
         console.print("No load factor had an episode in the window.")
     table = Table("measure", "window", "usual", "change", "informs", title="Against usual")
     for m in lb.measures:
-        label = Text(m.label + (f" ({m.subject})" if m.subject else ""))
+        label = Text(printable(m.label + (f" ({m.subject})" if m.subject else "")))
         if m.detail:
-            label.append(f"\n{m.detail}", "dim")
+            label.append("\n" + printable(m.detail), "dim")
         table.add_row(
             label,
             _measure(m.window, m.unit),
             _measure(m.usual, m.unit),
             "n/a" if m.change is None else f"{m.change:+.0f} {m.change_unit}",
-            m.informs,
+            shown(m.informs),
         )
     console.print(table)
     render_week_bars(lb)
@@ -705,7 +715,10 @@ def render_pain_history(lb: LookBack) -> None:
         for p in h.pain_episodes:
             where = p.place + (" (bone)" if p.bone else "")
             table.add_row(
-                str(p.started_on), where, f"{p.max_score}/10", ", ".join(p.factors) or "none"
+                str(p.started_on),
+                shown(where),
+                f"{p.max_score}/10",
+                ", ".join(p.factors) or "none",
             )
         console.print(table)
         table = Table(
@@ -730,26 +743,29 @@ def render_pain_history(lb: LookBack) -> None:
 def render_delivery(report: DeliveryReport, out: Console) -> None:
     if report.transport == "outbox":
         out.print(
-            f"{len(report.sent)} new alert email(s) written to {report.where}", soft_wrap=True
+            f"{len(report.sent)} new alert email(s) written to {shown(report.where)}",
+            soft_wrap=True,
         )
     else:
-        sent = "; ".join(f"{athlete}: {to}" for athlete, to in report.sent)
+        sent = "; ".join(f"{shown(athlete)}: {shown(to)}" for athlete, to in report.sent)
         out.print(
-            f"{len(report.sent)} alert email(s) sent via {report.where}"
+            f"{len(report.sent)} alert email(s) sent via {shown(report.where)}"
             + (f" ({sent})" if sent else ""),
             soft_wrap=True,
         )
     for message_id in report.unconfirmed:
         err.print(
-            f"[yellow]warning:[/yellow] {message_id} may not have reached the SMTP server (a "
-            "previous run stopped while sending it); it is not sent again: see the alerts view",
+            f"[yellow]warning:[/yellow] {shown(message_id)} may not have reached the SMTP server "
+            "(a previous run stopped while sending it); it is not sent again: see the alerts view",
             highlight=False,
             soft_wrap=True,
         )
 
 
 def render_report(report: ImportReport, settings: Settings) -> None:
-    console.print(f"Imported for [bold]{report.athlete}[/bold] into {settings.db_path}")
+    console.print(
+        f"Imported for [bold]{shown(report.athlete)}[/bold] into {shown(settings.db_path)}"
+    )
     table = Table(title="Files")
     table.add_column("files")
     table.add_column("count", justify="right")
@@ -762,7 +778,8 @@ def render_report(report: ImportReport, settings: Settings) -> None:
     for outcome in report.outcomes:
         if outcome.status in ("rejected", "partial", "skipped") and outcome.reason:
             console.print(
-                f"  [bold]{outcome.status}[/bold] {Path(outcome.path).name}: {outcome.reason}",
+                f"  [bold]{outcome.status}[/bold] {shown(Path(outcome.path).name)}: "
+                f"{shown(outcome.reason)}",
                 highlight=False,
                 markup=True,
             )
@@ -806,7 +823,7 @@ def render_signals(s: dict | None) -> None:
         f"{s['rest_days_14d']} rest days in the last 14",
         f"ACWR {s['acwr'] or 0:.2f}, monotony {s['monotony_7d'] or 0:.1f}, "
         f"7-day descent {s['descent_ratio'] or 0:.1f}x its 28-day weekly average",
-        f"surface: {s['top_surface_28d']} {s['top_share_28d'] or 0:.0%} of the last 28 days",
+        f"surface: {shown(s['top_surface_28d'])} {s['top_share_28d'] or 0:.0%} of the last 28 days",
     ]
     console.print(f"\n[bold]Load on {s['day']}[/bold]\n  " + "\n  ".join(lines))
 
@@ -830,8 +847,9 @@ def strava_login_cmd(ctx: click.Context, athlete: str | None, code: str | None) 
 
     saved = strava.login(_settings(ctx), athlete, code=code, on_url=show)
     console.print(
-        f"Connected [bold]{saved.athlete}[/bold] to Strava athlete {saved.strava_athlete_id}; "
-        "the token is saved for you alone to read. Next: gaitload strava sync"
+        f"Connected [bold]{shown(saved.athlete)}[/bold] to Strava athlete "
+        f"{saved.strava_athlete_id}; the token is saved for you alone to read. "
+        "Next: gaitload strava sync"
     )
 
 
@@ -852,14 +870,14 @@ def strava_sync_cmd(ctx: click.Context, athlete: str | None, max_wait: float | N
             _settings(ctx),
             athlete,
             max_wait_s=max_wait,
-            on_progress=lambda r, m: status.update(_sync_line(r, m)),
+            on_progress=lambda r, m: status.update(shown(_sync_line(r, m))),
         )
     for report in reports:
-        console.print(_sync_line(report, ""), highlight=False, soft_wrap=True)
+        console.print(shown(_sync_line(report, "")), highlight=False, soft_wrap=True)
         if report.stopped:
-            console.print(f"  stopped: {report.stopped}", highlight=False, soft_wrap=True)
+            console.print(f"  stopped: {shown(report.stopped)}", highlight=False, soft_wrap=True)
         if report.error:
-            err.print(f"[red]error:[/red] {report.error}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/red] {shown(report.error)}", highlight=False, soft_wrap=True)
     if any(r.error for r in reports):
         sys.exit(1)
 

@@ -31,12 +31,18 @@ VIEWS = (
 
 
 def connect(
-    path: Path, *, read_only: bool = False, wait_s: float = 30.0, migrations: bool = True
+    path: Path,
+    *,
+    read_only: bool = False,
+    wait_s: float = 30.0,
+    migrations: bool = True,
+    export_to: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database, migrated and with current views; waits up to `wait_s` for a lock.
 
     `migrations=False` skips the schema check for a writer that reopens the file many times
-    in one run (the Strava sync) after its first open migrated it.
+    in one run (the Strava sync) after its first open migrated it. A read-only open is
+    `store.reading.connect_reader` (locked by DuckDB; `export_to` as there).
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +52,7 @@ def connect(
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = _open(path, read_only, export_to)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
@@ -63,6 +69,14 @@ def connect(
     if not read_only and migrations:
         migrate(con)
     return con
+
+
+def _open(path: Path, read_only: bool, export_to: Path | None) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        return duckdb.connect(str(path))
+    from gaitload.store.reading import connect_reader
+
+    return connect_reader(path, export_to=export_to)
 
 
 SMOOTHED_GAIN_THRESHOLD_M = 2.0
