@@ -868,5 +868,44 @@ def _sync_line(report, message: str) -> str:
     return f"{line} ({message})" if message else line
 
 
+@cli.command("backtest")
+@click.option("--athlete", help="Only this athlete (default: every athlete).")
+@click.option(
+    "--injuries",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV of injuries (athlete,date[,place]) instead of the pain journal's episodes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.pass_context
+def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None, as_json: bool):
+    """How the load alerts lined up with injuries in this history (docs/backtest.md)."""
+    from gaitload.backtest import backtest
+
+    result = backtest(_settings(ctx), athlete=athlete, injuries=injuries)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    table = Table(
+        title=f"Backtest: {result.athletes} athlete(s), {result.injuries} injuries "
+        f"({result.injury_source})"
+    )
+    for header in ("rule", "open", "spells/yr", "RR 7 d [95 % CI]", "before 7 d", "21 d"):
+        table.add_column(header, no_wrap=True)
+    for header in ("precision", "recall", "AUC"):
+        table.add_column(header)
+    for r in result.records:
+        table.add_row(r.factor, *(_bt(v) for v in r.row()))
+    console.print(table)
+    console.print(
+        "RR: risk of an injury in the 7 days after a day with the alert open, "
+        "against a day without; the interval resamples athletes.",
+        soft_wrap=True,
+    )
+
+
+def _bt(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
 def main() -> None:
     cli()

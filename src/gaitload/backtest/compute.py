@@ -21,6 +21,7 @@ import pyarrow as pa
 from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import GaitloadError
+from gaitload.rules.alerts import require_database
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import evaluate
 from gaitload.store.reading import reading
@@ -80,6 +81,21 @@ class RuleRecord:
     def preceded_21d_share(self) -> float | None:
         return _ratio(self.preceded_21d, self.injuries)
 
+    def row(self) -> tuple[str | None, ...]:
+        """The record as a table row reads it: shares in %, ratios to two places."""
+        ci = None if self.rr_low is None else f"[{self.rr_low:.2f}-{self.rr_high:.2f}]"
+        rr = None if self.rr_7d is None else f"{self.rr_7d:.2f} {ci or ''}".strip()
+        return (
+            _pct(self.open_share),
+            None if self.spells_per_year is None else f"{self.spells_per_year:.1f}",
+            rr,
+            _pct(self.preceded_7d_share),
+            _pct(self.preceded_21d_share),
+            _pct(self.precision),
+            _pct(self.recall),
+            None if self.auc is None else f"{self.auc:.2f}",
+        )
+
     def to_json(self) -> dict:
         return {
             **asdict(self),
@@ -97,6 +113,20 @@ class Backtest:
     injury_source: str
     records: list[RuleRecord]
     """One per load rule, then ANY: any load rule at warn or high."""
+    counts: list[dict]
+    """Per rule and athlete: the counts the records pool (measures.sql)."""
+    scores: list[dict]
+    """Per rule, athlete and daily score: days with and without an injury after (auc.sql)."""
+
+    def only(self, athletes: set[str]) -> Backtest:
+        """The same backtest pooled over some of its athletes (a cross-validation fold)."""
+        counts = [c for c in self.counts if c["athlete"] in athletes]
+        scores = [s for s in self.scores if s["athlete"] in athletes]
+        return summarise(counts, scores, self.injury_source)
+
+    def __add__(self, other: Backtest) -> Backtest:
+        """Two backtests of different athletes pooled (the held-out folds)."""
+        return summarise(self.counts + other.counts, self.scores + other.scores, self.injury_source)
 
     def record(self, factor: str) -> RuleRecord:
         return next(r for r in self.records if r.factor == factor)
@@ -116,6 +146,7 @@ def backtest(
     settings: Settings, *, athlete: str | None = None, injuries: Path | None = None
 ) -> Backtest:
     """`gaitload backtest`: the rules against the pain journal's episodes or a CSV's injuries."""
+    require_database(settings)
     listed = read_injuries(injuries) if injuries else None
     with reading(settings.db_path) as r:
         return measure(r.con, settings, athlete=athlete, injuries=listed)
@@ -151,17 +182,54 @@ def measure(
         factors = catalogue().load_factors
         _insert(con, "bt_factors", [(f,) for f in factors])
         _insert(con, "bt_episodes", _episodes(con, settings, periods, factors))
-        rows = _rows(con, "measures.sql")
-        aucs = dict(con.execute(sqlfiles.load(SQL, "auc.sql")).fetchall())
-        scored_injuries = sum(r["injuries"] for r in rows if r["factor"] == ANY)
+        counts = _rows(con, "measures.sql")
+        scores = _rows(con, "auc.sql")
     finally:
         for table in ("bt_periods", "bt_episodes", "bt_injuries", "bt_factors"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-    records = [_record(f, [r for r in rows if r["factor"] == f], aucs.get(f)) for f in factors]
-    records.append(_record(ANY, [r for r in rows if r["factor"] == ANY], aucs.get(ANY)))
+    return summarise(counts, scores, source)
+
+
+def summarise(counts: list[dict], scores: list[dict], source: str) -> Backtest:
+    """The records of every rule, pooled over the athletes in `counts`."""
+    present = {c["factor"] for c in counts}
+    factors = [*(f for f in catalogue().load_factors if f in present), ANY]
+    records = [
+        _record(
+            f,
+            [c for c in counts if c["factor"] == f],
+            _auc([s for s in scores if s["factor"] == f]),
+        )
+        for f in factors
+    ]
     return Backtest(
-        athletes=len(periods), injuries=scored_injuries, injury_source=source, records=records
+        athletes=len({c["athlete"] for c in counts}),
+        injuries=sum(c["injuries"] for c in counts if c["factor"] == ANY),
+        injury_source=source,
+        records=records,
+        counts=counts,
+        scores=scores,
     )
+
+
+def _auc(scores: list[dict]) -> float | None:
+    """Mann-Whitney: the chance that a day before an injury scores above a day that is not,
+    ties counted half."""
+    by_score: dict[float, list[int]] = {}
+    for s in scores:
+        pos_neg = by_score.setdefault(s["score"], [0, 0])
+        pos_neg[0] += s["pos"]
+        pos_neg[1] += s["neg"]
+    pos = sum(p for p, _ in by_score.values())
+    neg = sum(n for _, n in by_score.values())
+    if not pos or not neg:
+        return None
+    below = wins = 0.0
+    for score in sorted(by_score):
+        p, n = by_score[score]
+        wins += p * (below + n / 2)
+        below += n
+    return wins / (pos * neg)
 
 
 def read_injuries(path: Path) -> list[Injury]:
@@ -189,9 +257,7 @@ def _injury(path: Path, line: int, row: dict) -> Injury:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise GaitloadError(
-            f"{path} line {line}: {text!r} is not a date (YYYY-MM-DD)"
-        ) from None
+        raise GaitloadError(f"{path} line {line}: {text!r} is not a date (YYYY-MM-DD)") from None
     return Injury(athlete, day, (row.get("place") or "").strip() or None)
 
 
@@ -241,6 +307,7 @@ def _episodes(
 
 
 def _record(factor: str, rows: list[dict], auc: float | None) -> RuleRecord:
+    rows = sorted(rows, key=lambda r: r["athlete"])  # the bootstrap draws by position
     days = sum(r["days"] for r in rows)
     open_days = sum(r["open_days"] for r in rows)
     open_pos = sum(r["open_pos"] for r in rows)
@@ -262,7 +329,7 @@ def _record(factor: str, rows: list[dict], auc: float | None) -> RuleRecord:
         rr_high=high,
         precision=_ratio(open_pos, open_days),
         recall=_ratio(open_pos, open_pos + closed_pos),
-        auc=None if auc is None else float(auc),
+        auc=auc,
     )
 
 
@@ -278,8 +345,10 @@ def _bootstrap_rr(rows: list[dict]) -> tuple[float | None, float | None]:
     if len(rows) < 2:
         return None, None
     counts = np.array(
-        [[r["open_pos"], r["open_days"], r["closed_pos"], r["days"] - r["open_days"]]
-         for r in rows],
+        [
+            [r["open_pos"], r["open_days"], r["closed_pos"], r["days"] - r["open_days"]]
+            for r in rows
+        ],
         dtype=float,
     )
     draws = np.random.default_rng(SEED).integers(0, len(rows), size=(REPLICATES, len(rows)))
@@ -291,6 +360,10 @@ def _bootstrap_rr(rows: list[dict]) -> tuple[float | None, float | None]:
         return None, None
     low, high = np.percentile(rr, [2.5, 97.5])
     return float(low), float(high)
+
+
+def _pct(value: float | None) -> str | None:
+    return None if value is None else f"{value * 100:.0f} %"
 
 
 def _ratio(a: float, b: float) -> float | None:

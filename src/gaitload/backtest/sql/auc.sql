@@ -1,6 +1,7 @@
 -- The daily alert score (the sum over load rules open that day at warn or above: 1 for
--- warn, 2 for high) against "an injury within the next 7 days": the area under the ROC
--- curve, ties counted half (Mann-Whitney). Also per rule, on that rule's own level.
+-- warn, 2 for high), and per rule that rule's own level, counted per athlete and score over
+-- the days with and without an injury in the next 7: what the area under the ROC curve is
+-- computed from (so that athletes can be pooled in any grouping).
 WITH days AS (
     SELECT athlete, unnest(generate_series(scored_from, last_day, INTERVAL 1 DAY))::DATE AS day
     FROM bt_periods
@@ -25,28 +26,18 @@ levels AS (
     GROUP BY ALL
 ),
 scored AS (
-    SELECT f.factor, l.pos, coalesce(v.level, 0) AS score
+    SELECT f.factor, l.athlete, l.pos, coalesce(v.level, 0) AS score
     FROM bt_factors f CROSS JOIN labelled l
     LEFT JOIN levels v ON v.factor = f.factor AND v.athlete = l.athlete AND v.day = l.day
     UNION ALL
-    SELECT '(any)', l.pos, coalesce(sum(v.level), 0)
+    SELECT '(any)', l.athlete, l.pos, coalesce(sum(v.level), 0)
     FROM labelled l
     LEFT JOIN levels v ON v.athlete = l.athlete AND v.day = l.day
     GROUP BY l.athlete, l.day, l.pos
 ),
-per_score AS (
-    SELECT factor, score,
+counted AS (
+    SELECT factor, athlete, score,
            count(*) FILTER (WHERE pos) AS pos, count(*) FILTER (WHERE NOT pos) AS neg
-    FROM scored GROUP BY factor, score
-),
-cumulative AS (
-    SELECT *, coalesce(sum(neg) OVER (PARTITION BY factor ORDER BY score
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-                  AS neg_below
-    FROM per_score
+    FROM scored GROUP BY factor, athlete, score
 )
-SELECT factor,
-       sum(pos * (neg_below + neg / 2.0)) / nullif(sum(pos) * sum(neg), 0) AS auc
-FROM cumulative
-GROUP BY factor
-ORDER BY factor
+SELECT * FROM counted ORDER BY factor, athlete, score
