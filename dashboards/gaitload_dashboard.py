@@ -319,6 +319,7 @@ def _(alert_details, alerts, alt, mo, svg):
                     mo.md(f"*Why it matters:* {info['risk']}"),
                     mo.md(f"*What to do:*\n\n{advice}"),
                     mo.md(f"*Evidence:* `{row['evidence']}`  \n*Basis:* {row['basis']}"),
+                    mo.md(f"*Record:* {info['record'] or 'not measured'}"),
                     mo.md(f"*See a professional if:*\n\n{pro}\n\n_{info['not_a_diagnosis']}_"),
                 ]
             )

@@ -30,7 +30,7 @@ def test_thresholds_merge_defaults_then_everyone_then_the_athlete(tmp_path):
     assert anna["load_ramp"] == {
         "warn_pct": 15.0,
         "warn_min_km": 8.0,
-        "usual_factor": 1.0,
+        "usual_factor": 4.0,
         "usual_weeks": 12,
         "clear_days": 7,
     }

@@ -16,6 +16,8 @@ positives 11 at 0 and 3 at 1, negatives 80 at 0 and 11 at 1:
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -28,7 +30,9 @@ from gaitload.backtest import ANY, backtest
 from gaitload.cli import cli
 from gaitload.config import AthleteSettings
 from gaitload.errors import GaitloadError
+from gaitload.notify import outbox_files, send_alerts
 from gaitload.pain import add_pain
+from gaitload.rules.catalogue import catalogue
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import db, writer
 from tests.conftest import make_settings
@@ -174,3 +178,32 @@ def test_no_database_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.duckdb"), "backtest"])
     assert result.exit_code != 0 and "no database at" in result.output
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_every_load_rule_has_its_measured_record_with_the_data_citation():
+    book = catalogue()
+    for factor in book.load_factors:
+        line = book.record_line(factor)
+        assert line and "doi:10.34894/UWU9PV" in line and "CC0" in line, factor
+    spike = book.rules["long_run_spike"].record
+    assert spike["rr_low"] <= spike["rr_7d"] <= spike["rr_high"]
+    assert f"open before {spike['preceded_21d_pct']} % of the injuries" in book.record_line(
+        "long_run_spike"
+    )
+    assert "37 competitive runners" in book.record_line("long_run_spike")
+    assert all(book.rules[f].record is None for f in book.factors if f not in book.load_factors)
+
+
+def test_the_email_gives_the_record_beside_the_basis(history, tmp_path):
+    settings, _ = history
+    copy = make_settings(tmp_path, db_path=tmp_path / "copy.duckdb", athletes=settings.athletes)
+    copy.db_path.write_bytes(settings.db_path.read_bytes())
+    send_alerts(copy, athlete="a", as_of=DAY0 + timedelta(days=57))
+    (eml,) = outbox_files(copy)
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    line = catalogue().record_line("long_run_spike")
+    assert "Basis: Frandsen" in text
+    assert " ".join(text.split("Record: ", 1)[1].split()).startswith(line)
+    assert "<strong>Record:</strong> Measured on real injuries" in html

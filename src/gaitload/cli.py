@@ -879,7 +879,7 @@ def _sync_line(report, message: str) -> str:
 @click.pass_context
 def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None, as_json: bool):
     """How the load alerts lined up with injuries in this history (docs/backtest.md)."""
-    from gaitload.backtest import backtest
+    from gaitload.backtest import ANY, backtest
 
     result = backtest(_settings(ctx), athlete=athlete, injuries=injuries)
     if as_json:
@@ -887,20 +887,27 @@ def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None,
         return
     table = Table(
         title=f"Backtest: {result.athletes} athlete(s), {result.injuries} injuries "
-        f"({result.injury_source})"
+        f"({result.injury_source})",
+        box=None,
+        pad_edge=False,
     )
-    for header in ("rule", "open", "spells/yr", "RR 7 d [95 % CI]", "before 7 d", "21 d"):
+    headers = ("rule", "open", "ep/yr", "RR 7 d [95 % CI]", "7 d", "21 d", "prec", "recall")
+    for header in (*headers, "AUC"):
         table.add_column(header, no_wrap=True)
-    for header in ("precision", "recall", "AUC"):
-        table.add_column(header)
+    quiet = [r.factor for r in result.records if not r.open_days and r.factor != ANY]
     for r in result.records:
-        table.add_row(r.factor, *(_bt(v) for v in r.row()))
+        if r.factor not in quiet:
+            table.add_row(r.factor, *(_bt(v) for v in r.row()))
     console.print(table)
     console.print(
-        "RR: risk of an injury in the 7 days after a day with the alert open, "
-        "against a day without; the interval resamples athletes.",
+        "open: share of days with the alert at warn or high; ep/yr: spells of open days per "
+        "athlete-year; 7 d, 21 d: injuries with it open "
+        "in the days before; RR: risk of an injury in the 7 days after an open day against a "
+        "day without (interval: athletes resampled); prec/recall: of days before an injury.",
         soft_wrap=True,
     )
+    if quiet:
+        console.print(f"Never at warn or high here: {', '.join(quiet)}.", soft_wrap=True)
 
 
 def _bt(value: object) -> str:

@@ -16,7 +16,7 @@ weekly AS (
 weeks AS (
     SELECT *,
            quantile_cont(rise_pct, 0.75) OVER (
-               ORDER BY week_start ROWS BETWEEN $usual_weeks PRECEDING AND 1 PRECEDING
+               ORDER BY week_start ROWS BETWEEN $usual_weeks::INTEGER PRECEDING AND 1 PRECEDING
            ) AS usual_rise_pct
     FROM (SELECT *, (distance_m - lag(distance_m) OVER (ORDER BY week_start))
                         / nullif(lag(distance_m) OVER (ORDER BY week_start), 0) * 100 AS rise_pct
