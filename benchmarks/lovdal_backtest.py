@@ -40,6 +40,7 @@ from gaitload.backtest import ANY, Backtest, Injury, measure
 from gaitload.config import AthleteSettings, Settings
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import db, writer
+from gaitload.store.reading import snapshot_path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "lovdal-train"
@@ -228,6 +229,7 @@ def cached_db(kind: str, data: Dataset, days: list[tuple], refresh: bool) -> Pat
     partial.unlink(missing_ok=True)
     import_days(partial, days, default_settings(partial, data))
     partial.rename(path)
+    snapshot_path(partial).unlink(missing_ok=True)  # the writer's copy for readers
     return path
 
 
