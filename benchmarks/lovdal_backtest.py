@@ -13,11 +13,13 @@ training), cross-training hours as a ride. Day index 0 is Monday 2012-01-02 (the
 is not in the data). The imported database is cached in the temporary directory, keyed on
 the data and this loader, never in the repository.
 
-Printed: the backtest of every load rule (`gaitload.backtest.measure`, the library behind
-`gaitload backtest`); the gap-matched comparison (the dataset leaves out the healthy days
-around each injury, so the same gaps are cut around healthy days and the share of those
-pseudo-injuries with an alert open in the 7 days before is the baseline for the real ones);
-the time each part took; and with --record, the catalogue's measured-record lines.
+Printed: the backtest of every load rule as the rules were (`gaitload.backtest.measure`,
+the library behind `gaitload backtest`); the gap-matched comparison (the dataset leaves out
+the healthy days around each injury, so the same gaps are cut around healthy days, and the
+share of those pseudo-injuries with an alert open in the 7 days before is the baseline for
+the real ones); the tuned thresholds cross-validated by athlete (k folds: chosen on the
+other folds' athletes, scored on the held-out ones, pooled); the catalogue's record tables
+from the held-out numbers; and the time one backtest takes.
 """
 
 from __future__ import annotations
