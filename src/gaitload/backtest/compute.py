@@ -158,10 +158,9 @@ def measure(
     *,
     athlete: str | None = None,
     injuries: list[Injury] | None = None,
-    athletes: list[str] | None = None,
 ) -> Backtest:
     """The backtest over an open connection (read-only is enough: only temp tables are
-    written). `athletes` limits it to some athletes (cross-validation folds)."""
+    written). `Backtest.only` pools it over some of its athletes (cross-validation)."""
     source = "list" if injuries is not None else "pain journal"
     for statement in sqlfiles.statements(SQL, "tables.sql"):
         con.execute(statement)
@@ -171,10 +170,8 @@ def measure(
         _check_athletes(con, injuries)
         if athlete is not None:
             injuries = [i for i in injuries if i.athlete == athlete]
-        if athletes is not None:
-            injuries = [i for i in injuries if i.athlete in athletes]
         _insert(con, "bt_injuries", [(i.athlete, i.day, i.place) for i in injuries])
-        periods = _periods(con, athlete, athletes)
+        periods = _periods(con, athlete)
         if not periods:
             who = f"athlete {athlete!r}" if athlete else "any athlete"
             raise GaitloadError(f"no activities for {who}: nothing to backtest")
@@ -276,15 +273,9 @@ def _check_athletes(con: duckdb.DuckDBPyConnection, injuries: list[Injury]) -> N
         )
 
 
-def _periods(
-    con: duckdb.DuckDBPyConnection, athlete: str | None, athletes: list[str] | None
-) -> list[tuple[str, date, date, date]]:
+def _periods(con: duckdb.DuckDBPyConnection, athlete: str | None) -> list[tuple]:
     rows = con.execute(sqlfiles.load(SQL, "periods.sql"), {"athlete": athlete}).fetchall()
-    return [
-        (name, first, first + timedelta(days=WARMUP_DAYS), last)
-        for name, first, last in rows
-        if athletes is None or name in athletes
-    ]
+    return [(name, first, first + timedelta(days=WARMUP_DAYS), last) for name, first, last in rows]
 
 
 def _episodes(
