@@ -327,6 +327,7 @@ def _(alert_details, alerts, alt, mo, svg):
                         f"<code>{html.escape(str(row['evidence']))}</code></p>"
                     ),
                     mo.md(f"*Basis:* {row['basis']}"),
+                    mo.md(f"*Record:* {info['record'] or 'not measured'}"),
                     mo.md(f"*See a professional if:*\n\n{pro}\n\n_{info['not_a_diagnosis']}_"),
                 ]
             )

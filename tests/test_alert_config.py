@@ -27,7 +27,13 @@ def test_thresholds_merge_defaults_then_everyone_then_the_athlete(tmp_path):
     )
     anna = thresholds_for(settings.thresholds, settings.athlete("anna").thresholds)
     ben = thresholds_for(settings.thresholds, settings.athlete("ben").thresholds)
-    assert anna["load_ramp"] == {"warn_pct": 15.0, "warn_min_km": 8.0, "clear_days": 7}
+    assert anna["load_ramp"] == {
+        "warn_pct": 15.0,
+        "warn_min_km": 8.0,
+        "usual_factor": 4.0,
+        "usual_weeks": 12,
+        "clear_days": 7,
+    }
     assert anna["long_run_spike"]["high_pct"] == 80.5
     assert ben["load_ramp"]["warn_min_km"] == 5.0 and ben["load_ramp"]["warn_pct"] == 15.0
     assert ben["long_run_spike"] == catalogue().rules["long_run_spike"].defaults()

@@ -282,5 +282,5 @@ def test_a_bone_stress_pattern_names_the_patterns_in_words(episodes):
     (pattern,) = found(episodes, "streak", "bone_stress_pattern")
     assert pattern.evidence["factors"] == ["load_ramp", "rest_days"]
     assert pattern.message.startswith(
-        "2 load patterns within 14 days: weekly distance rising fast; too few rest days."
+        "2 load patterns within 7 days: weekly distance rising fast; too few rest days."
     )

@@ -891,5 +891,51 @@ def _sync_line(report, message: str) -> str:
     return f"{line} ({message})" if message else line
 
 
+@cli.command("backtest")
+@click.option("--athlete", help="Only this athlete (default: every athlete).")
+@click.option(
+    "--injuries",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV of injuries (athlete,date[,place]) instead of the pain journal's episodes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.pass_context
+def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None, as_json: bool):
+    """How the load alerts lined up with injuries in this history (docs/backtest.md)."""
+    from gaitload.backtest import ANY, backtest
+
+    result = backtest(_settings(ctx), athlete=athlete, injuries=injuries)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    table = Table(
+        title=f"Backtest: {result.athletes} athlete(s), {result.injuries} injuries "
+        f"({result.injury_source})",
+        box=None,
+        pad_edge=False,
+    )
+    headers = ("rule", "open", "ep/yr", "RR 7 d [95 % CI]", "7 d", "21 d", "prec", "recall")
+    for header in (*headers, "AUC"):
+        table.add_column(header, no_wrap=True)
+    quiet = [r.factor for r in result.records if not r.open_days and r.factor != ANY]
+    for r in result.records:
+        if r.factor not in quiet:
+            table.add_row(r.factor, *(_bt(v) for v in r.row()))
+    console.print(table)
+    console.print(
+        "open: share of days with the alert at warn or high; ep/yr: spells of open days per "
+        "athlete-year; 7 d, 21 d: injuries with it open "
+        "in the days before; RR: risk of an injury in the 7 days after an open day against a "
+        "day without (interval: athletes resampled); prec/recall: of days before an injury.",
+        soft_wrap=True,
+    )
+    if quiet:
+        console.print(f"Never at warn or high here: {', '.join(quiet)}.", soft_wrap=True)
+
+
+def _bt(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
 def main() -> None:
     cli()

@@ -78,6 +78,7 @@ def alert_details(factor: str) -> dict:
     rule = book.rules[factor]
     return {
         "risk": rule.risk,
+        "record": book.record_line(factor),
         "advice": [book.advice[key] for key in rule.advice],
         "professional": book.email["professional"],
         "not_a_diagnosis": book.email["not_a_diagnosis"],

@@ -125,6 +125,7 @@ def _alerts(con: duckdb.DuckDBPyConnection, message_id: str) -> list[dict]:
         a["date"] = a.pop("opened_on")
         a["escalated"] = a["severity"] != a["opened_severity"]
         a["risk"] = rules[a["factor"]].risk
+        a["record"] = catalogue().record_line(a["factor"])
         alerts.append(a)
     return alerts
 

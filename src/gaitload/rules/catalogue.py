@@ -40,6 +40,8 @@ class Rule:
     thresholds: Mapping[str, Threshold]
     group: str = "load"
     """`load` (a factor of the risk-factors brief) or `pain` (reads the pain journal)."""
+    record: Mapping[str, object] | None = None
+    """Its measured record against real injuries (the catalogue's [record]; docs/backtest.md)."""
 
     def defaults(self) -> dict[str, float]:
         return {name: t.value for name, t in self.thresholds.items()}
@@ -51,6 +53,24 @@ class Catalogue:
     """By factor id, in evaluation order."""
     advice: Mapping[str, str]
     email: Mapping[str, object]
+    record: Mapping[str, str]
+    """The data the rules' records were measured on: its citation and population."""
+
+    def record_line(self, factor: str) -> str | None:
+        """A rule's measured record in one sentence, with the data's citation."""
+        record = self.rules[factor].record
+        if record is None:
+            return None
+        cite = self.record["citation"]
+        if "note" in record:
+            return f"{record['note']} ({cite})."
+        ci = f"95 % CI {record['rr_low']:.1f}-{record['rr_high']:.1f}"
+        return (
+            f"Measured on real injuries: open before {record['preceded_21d_pct']} % of the "
+            f"injuries of {self.record['population']} (within 21 days); injury risk "
+            f"{record['rr_7d']:.1f} times as high ({ci}) in the week after an alert day; open on "
+            f"{record['open_days_pct']} % of days ({self.record['how']}; {cite})."
+        )
 
     @property
     def factors(self) -> tuple[str, ...]:
@@ -79,10 +99,11 @@ def catalogue() -> Catalogue:
                 for name, t in body["thresholds"].items()
             },
             group=body.get("group", "load"),
+            record=body.get("record"),
         )
         for factor, body in doc["rules"].items()
     }
-    return Catalogue(rules=rules, advice=doc["advice"], email=doc["email"])
+    return Catalogue(rules=rules, advice=doc["advice"], email=doc["email"], record=doc["record"])
 
 
 def check_overrides(table: Mapping[str, object], where: str) -> dict[str, dict[str, float]]:

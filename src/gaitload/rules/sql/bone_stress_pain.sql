@@ -20,7 +20,7 @@ matched AS (
     SELECT r.location, r.side, r.place, r.day, r.score, r.bone, l.factor,
            max(l.day) AS factor_day
     FROM reported r
-    JOIN load l ON l.day BETWEEN r.day - ($window_days - 1) AND r.day
+    JOIN load l ON l.day BETWEEN r.day - ($window_days::INTEGER - 1) AND r.day
     GROUP BY ALL
 )
 SELECT $athlete AS athlete, concat_ws(' ', side, location) AS subject, day, 'high' AS severity,

@@ -16,6 +16,6 @@ SELECT $athlete AS athlete, d.day, 'high' AS severity,
            'factors', list(DISTINCT f.factor ORDER BY f.factor),
            'since', min(f.day)
        ) AS evidence
-FROM days d JOIN f ON f.day BETWEEN d.day - ($window_days - 1) AND d.day
+FROM days d JOIN f ON f.day BETWEEN d.day - ($window_days::INTEGER - 1) AND d.day
 GROUP BY d.day
 HAVING count(DISTINCT f.factor) >= $min_factors

@@ -21,7 +21,7 @@ judged AS (
            (SELECT max(f.day) FROM rule_findings f
             WHERE f.athlete = $athlete AND f.factor IN ('load_ramp', 'long_run_spike')
               AND f.severity IN ('warn', 'high')
-              AND f.day BETWEEN d.day - $recovery_days AND d.day - 1) AS load_alert_day,
+              AND f.day BETWEEN d.day - $recovery_days::INTEGER AND d.day - 1) AS load_alert_day,
            d.day >= d.first_day + 27 AND d.descent_7d_m >= $warn_min_descent_m
                AND d.descent_ratio > $warn_descent_ratio AS descent_rise,
            d.day >= d.first_day + 34 AND d.usual_week_m > 0

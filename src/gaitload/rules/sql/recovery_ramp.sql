@@ -11,9 +11,9 @@ WITH pain_days AS (
 recovering AS (
     SELECT l.day, l.distance_7d_m, l.distance_prev_7d_m,
            (SELECT arg_max(p.pain, (p.day, p.pain.score)) FROM pain_days p
-            WHERE p.day BETWEEN l.day - $recovering_days AND l.day - 1) AS pain_before,
+            WHERE p.day BETWEEN l.day - $recovering_days::INTEGER AND l.day - 1) AS pain_before,
            (SELECT arg_max(p.pain, (p.day, p.pain.score)) FROM pain_days p
-            WHERE p.day BETWEEN l.day - $recovering_days AND l.day - 7) AS pain_week_before
+            WHERE p.day BETWEEN l.day - $recovering_days::INTEGER AND l.day - 7) AS pain_week_before
     FROM load_signals l
     WHERE l.athlete = $athlete AND l.day <= $as_of
 ),
