@@ -13,7 +13,9 @@ The athlete lives in Denver (UTC-7 in winter). Weeks start on Monday, local time
 from __future__ import annotations
 
 import math
+import random
 import statistics
+import sys
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +23,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from gaitload import metrics
+from gaitload import metrics, streams
 from gaitload.config import AthleteSettings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
 from gaitload.ingest import import_paths
@@ -338,3 +340,79 @@ def test_a_run_without_altitude_has_no_grade(tmp_path):
     rows = q(settings, "SELECT distance_up5_m, distance_down5_m, descent_m FROM activity_metrics")
     assert rows == [(None, None, None)]  # not 6 km "uphill": no altitude, no grade
     assert q(settings, "SELECT count(*) FROM activity_grades") == [(0,)]
+
+
+def _stored_metrics(con) -> list[tuple]:
+    return con.execute(
+        "SELECT * EXCLUDE (computed_at) FROM core.activity_metrics ORDER BY activity_id"
+    ).fetchall() + con.execute(
+        "SELECT * FROM core.activity_cadence_pace UNION ALL BY NAME "
+        "SELECT * FROM core.activity_grades ORDER BY ALL"
+    ).fetchall()
+
+
+def test_batches_and_storage_order_do_not_change_the_numbers(history, monkeypatch, tmp_path):
+    """The stream stage reads samples in batches and trusts their stored order only after
+    checking it: tiny batches, and an activity whose samples were rewritten out of order
+    (as a merge does), give the numbers of one batch in order."""
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(history.db_path.read_bytes())
+    with db.opened(copy) as con:
+        metrics.refresh(con, full=True)
+        expected = _stored_metrics(con)
+        (trail,) = con.execute(
+            "SELECT activity_id FROM activity_metrics WHERE local_date = '2026-01-10'"
+        ).fetchone()
+        con.execute(  # rewrite the trail run's samples, newest first, at the end of the table
+            "CREATE TEMP TABLE moved AS SELECT * FROM core.samples WHERE activity_id = ? "
+            "ORDER BY ts DESC",
+            [trail],
+        )
+        con.execute("DELETE FROM core.samples WHERE activity_id = ?", [trail])
+        con.execute("INSERT INTO core.samples SELECT * FROM moved")
+        monkeypatch.setattr(sys.modules["gaitload.metrics.refresh"], "BATCH_SAMPLES", 150)
+        assert metrics.refresh(con, full=True).activities == len(PLAN) + 1
+        assert _stored_metrics(con) == expected
+
+
+def _gain_walking_every_sample(values: list[float], threshold: float) -> tuple[float, float]:
+    """The climb as first written: every sample through the hysteresis loop."""
+    if len(values) < 2:
+        return 0.0, 0.0
+    ascent = descent = 0.0
+    low = high = turn = extreme = values[0]
+    direction = 0
+    for v in values[1:]:
+        if direction == 0:
+            low, high = min(low, v), max(high, v)
+            if v - low > threshold:
+                direction, turn, extreme = 1, low, v
+            elif high - v > threshold:
+                direction, turn, extreme = -1, high, v
+        elif direction > 0:
+            if v > extreme:
+                extreme = v
+            elif extreme - v > threshold:
+                ascent += extreme - turn
+                direction, turn, extreme = -1, extreme, v
+        elif v < extreme:
+            extreme = v
+        elif v - extreme > threshold:
+            descent += turn - extreme
+            direction, turn, extreme = 1, extreme, v
+    if direction > 0:
+        ascent += extreme - turn
+    elif direction < 0:
+        descent += turn - extreme
+    return ascent, descent
+
+
+def test_the_climb_from_turning_points_equals_walking_every_sample():
+    rng = random.Random(7)
+    for _ in range(5000):
+        values = [
+            float(rng.choice([rng.randint(-4, 4), rng.uniform(-9, 9)]))
+            for _ in range(rng.randint(0, 50))
+        ]
+        threshold = rng.choice([0.0, 1.0, 2.0, 2.5])
+        assert streams.gain(values, threshold) == _gain_walking_every_sample(values, threshold)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from gaitload import sqlfiles, streams
+from gaitload import sqlfiles
 from gaitload.errors import DatabaseLockedError, GaitloadError, disk_full
 
 MIGRATIONS = "gaitload.store.migrations"
@@ -64,8 +64,6 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
-    if not read_only:
-        register_functions(con)
     if not read_only and migrations:
         migrate(con)
     return con
@@ -77,23 +75,6 @@ def _open(path: Path, read_only: bool, export_to: Path | None) -> duckdb.DuckDBP
     from gaitload.store.reading import connect_reader
 
     return connect_reader(path, export_to=export_to)
-
-
-SMOOTHED_GAIN_THRESHOLD_M = 2.0
-"""Hysteresis on the already smoothed altitude (metrics): small enough for rolling terrain."""
-
-
-def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """The Python functions gaitload's SQL calls: `gaitload_gain`, the hysteresis climb."""
-
-    def gaitload_gain(values: list[float] | None) -> list[float] | None:
-        if values is None:
-            return None
-        return list(streams.gain(values, SMOOTHED_GAIN_THRESHOLD_M))
-
-    con.create_function(
-        "gaitload_gain", gaitload_gain, ["DOUBLE[]"], "DOUBLE[]", side_effects=False
-    )
 
 
 @contextmanager
