@@ -27,6 +27,10 @@ from gaitload.rules.evaluate import evaluate
 from gaitload.store.reading import reading
 
 SQL = "gaitload.backtest.sql"
+WORKING_TABLES = (
+    "bt_periods", "bt_episodes", "bt_injuries", "bt_factors", "bt_days", "bt_injury_days"
+)
+"""Temp tables of tables.sql and labelled_days.sql, dropped when a backtest ends."""
 ANY = "(any)"
 WARMUP_DAYS = 35
 """Days of history before scoring starts: the rules compare with up to 35 days before."""
@@ -179,10 +183,12 @@ def measure(
         factors = catalogue().load_factors
         _insert(con, "bt_factors", [(f,) for f in factors])
         _insert(con, "bt_episodes", _episodes(con, settings, periods, factors))
+        for statement in sqlfiles.statements(SQL, "labelled_days.sql"):
+            con.execute(statement)
         counts = _rows(con, "measures.sql")
         scores = _rows(con, "auc.sql")
     finally:
-        for table in ("bt_periods", "bt_episodes", "bt_injuries", "bt_factors"):
+        for table in WORKING_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return summarise(counts, scores, source)
 

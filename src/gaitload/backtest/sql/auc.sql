@@ -2,22 +2,7 @@
 -- warn, 2 for high), and per rule that rule's own level, counted per athlete and score over
 -- the days with and without an injury in the next 7: what the area under the ROC curve is
 -- computed from (so that athletes can be pooled in any grouping).
-WITH days AS (
-    SELECT athlete, unnest(generate_series(scored_from, last_day, INTERVAL 1 DAY))::DATE AS day
-    FROM bt_periods
-),
-injury_days AS (
-    SELECT DISTINCT i.athlete, i.day
-    FROM bt_injuries i JOIN bt_periods p
-      ON p.athlete = i.athlete AND i.day BETWEEN p.scored_from AND p.last_day
-),
-labelled AS (
-    SELECT d.athlete, d.day,
-           EXISTS (SELECT 1 FROM injury_days i
-                   WHERE i.athlete = d.athlete AND i.day BETWEEN d.day + 1 AND d.day + 7) AS pos
-    FROM days d
-),
-levels AS (
+WITH levels AS (
     SELECT e.factor, e.athlete, d.day,
            max(CASE WHEN d.day >= e.high_from THEN 2 ELSE 1 END) AS level
     FROM bt_episodes e
@@ -27,11 +12,11 @@ levels AS (
 ),
 scored AS (
     SELECT f.factor, l.athlete, l.pos, coalesce(v.level, 0) AS score
-    FROM bt_factors f CROSS JOIN labelled l
+    FROM bt_factors f CROSS JOIN bt_days l
     LEFT JOIN levels v ON v.factor = f.factor AND v.athlete = l.athlete AND v.day = l.day
     UNION ALL
     SELECT '(any)', l.athlete, l.pos, coalesce(sum(v.level), 0)
-    FROM labelled l
+    FROM bt_days l
     LEFT JOIN levels v ON v.athlete = l.athlete AND v.day = l.day
     GROUP BY l.athlete, l.day, l.pos
 ),

@@ -1,23 +1,7 @@
 -- Per rule (and '(any)') and athlete: the scored days, the days open at warn or high, the
 -- days with an injury in the 7 days after them (open and not), the spells of open days,
 -- and the injuries with the rule open in the 7 and 21 days before.
-WITH days AS (
-    SELECT athlete, unnest(generate_series(scored_from, last_day, INTERVAL 1 DAY))::DATE AS day
-    FROM bt_periods
-),
-injury_days AS (
-    SELECT DISTINCT i.athlete, i.day
-    FROM bt_injuries i JOIN bt_periods p
-      ON p.athlete = i.athlete AND i.day BETWEEN p.scored_from AND p.last_day
-),
-labelled AS (
-    -- a day is positive when an injury follows within 7 days (day + 1 .. day + 7)
-    SELECT d.athlete, d.day,
-           EXISTS (SELECT 1 FROM injury_days i
-                   WHERE i.athlete = d.athlete AND i.day BETWEEN d.day + 1 AND d.day + 7) AS pos
-    FROM days d
-),
-open_rule AS (
+WITH open_rule AS (
     SELECT e.factor, e.athlete, d.day
     FROM bt_episodes e
     JOIN bt_periods p ON p.athlete = e.athlete
@@ -33,7 +17,7 @@ open_any AS (
 grid AS (
     SELECT f.factor, l.athlete, l.day, l.pos, o.day IS NOT NULL AS open
     FROM (SELECT factor FROM bt_factors UNION ALL SELECT '(any)') f
-    CROSS JOIN labelled l
+    CROSS JOIN bt_days l
     LEFT JOIN open_any o ON o.factor = f.factor AND o.athlete = l.athlete AND o.day = l.day
 ),
 spells AS (
@@ -62,7 +46,7 @@ preceded AS (
                SELECT 1 FROM open_any o WHERE o.factor = f.factor AND o.athlete = i.athlete
                  AND o.day BETWEEN i.day - 21 AND i.day - 1)) AS preceded_21d
     FROM (SELECT factor FROM bt_factors UNION ALL SELECT '(any)') f
-    CROSS JOIN injury_days i
+    CROSS JOIN bt_injury_days i
     GROUP BY f.factor, i.athlete
 )
 SELECT c.factor, c.athlete, c.days, c.open_days, c.open_pos, c.closed_pos,
