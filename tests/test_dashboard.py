@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from gaitload.ingest import import_paths
 from gaitload.notify import send_alerts
 from gaitload.pain import add_pain
 from tests.conftest import make_settings
+from tests.dashboard_server import running_dashboard
 from tests.histories import Run, athlete_settings, build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,12 +30,6 @@ pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 PAIN_NOTE = "<b>sore</b> on the stairs"
@@ -95,35 +87,16 @@ def dashboard(tmp_path_factory):
             "SELECT week_start, km, km_change_pct FROM weekly_load "
             "ORDER BY km_change_pct DESC NULLS LAST LIMIT 1"
         ).fetchall()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gaitload",
-            "--db",
-            str(settings.db_path),
-            "dashboard",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("the dashboard did not start")
-            time.sleep(0.3)
-    yield url, ramp_week, ramp_km, ramp_pct, pain
-    server.terminate()
-    server.wait(timeout=20)
+    with running_dashboard(settings.db_path, answers) as port:
+        yield f"http://127.0.0.1:{port}/", ramp_week, ramp_km, ramp_pct, pain
+
+
+def answers(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+    except OSError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="module")

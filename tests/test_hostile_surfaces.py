@@ -30,8 +30,9 @@ from gaitload.pain import add_pain
 from gaitload.store.reading import connect_reader, publish_snapshot, reading, snapshot_path
 from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
+from tests.dashboard_server import running_dashboard
 from tests.histories import SPIKE_HIGH, START, WEEK6, Shoe, anna_plan, athlete_settings, build
-from tests.test_dashboard import CHROMIUM, browser, free_port, open_page  # noqa: F401
+from tests.test_dashboard import CHROMIUM, browser, open_page  # noqa: F401
 
 # --- gaitload sql cannot change anything, anywhere ------------------------------------------
 
@@ -362,30 +363,11 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def anna_dashboard(anna):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gaitload",
-            "--db",
-            str(anna.db_path),
-            "dashboard",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while status(port, f"127.0.0.1:{port}") != 200:
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail("the dashboard did not start")
-        time.sleep(0.3)
-    yield port
-    server.terminate()
-    server.wait(timeout=20)
+    def ready(port: int) -> bool:
+        return status(port, f"127.0.0.1:{port}") == 200
+
+    with running_dashboard(anna.db_path, ready) as port:
+        yield port
 
 
 def status(port: int, host: str, headers: dict | None = None) -> int | None:
