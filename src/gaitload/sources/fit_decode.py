@@ -100,7 +100,8 @@ def _profile_value(field: fitparse.records.FieldData) -> object:
     type_name = getattr(field.type, "name", None)
     if type_name not in PROFILE_NAMED or not isinstance(field.raw_value, int):
         return field.value
-    return Profile["types"][type_name].get(field.raw_value, str(field.raw_value))
+    names = Profile["types"][type_name]  # keyed by int, or by str before SDK 21.200 or so
+    return names.get(field.raw_value) or names.get(str(field.raw_value), str(field.raw_value))
 
 
 def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
