@@ -40,7 +40,7 @@ def count(db: Path, sql: str) -> list[tuple]:
 
 
 def test_first_then_quiet_night(prefect_server, tmp_path, demo_fit):
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -60,7 +60,7 @@ def test_first_then_quiet_night(prefect_server, tmp_path, demo_fit):
 
 
 def test_one_athletes_bad_night_does_not_stop_the_others(prefect_server, tmp_path, demo_fit):
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
 
     good, bad = tmp_path / "good", tmp_path / "bad"
     good.mkdir()
@@ -79,7 +79,7 @@ def test_one_athletes_bad_night_does_not_stop_the_others(prefect_server, tmp_pat
 def test_a_locked_database_fails_the_night_naming_the_holder(
     prefect_server, tmp_path, demo_fit, monkeypatch
 ):
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -105,7 +105,7 @@ def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):
     from prefect.client.orchestration import get_client
 
     from gaitload.config import load_settings
-    from pipelines.schedule import DEPLOYMENT, deployment
+    from gaitload.pipelines.schedule import DEPLOYMENT, deployment
 
     config = tmp_path / "gaitload.toml"
     config.write_text(
@@ -135,7 +135,7 @@ def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):
 def test_many_athletes_fan_out_on_the_task_runner(prefect_server, tmp_path, demo_fit):
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
 
     inboxes = {}
     for i, name in enumerate(("anna", "ben", "cleo", "dan")):
@@ -162,7 +162,7 @@ def test_many_athletes_fan_out_on_the_task_runner(prefect_server, tmp_path, demo
 
 
 def test_backfill_in_chunks_and_resume(prefect_server, tmp_path, demo_fit):
-    from pipelines.backfill import backfill
+    from gaitload.pipelines.backfill import backfill
 
     db = tmp_path / "gaitload.duckdb"
     folder = demo_fit[0].parent
@@ -210,7 +210,7 @@ def test_strava_nights_first_quiet_and_strava_down(prefect_server, tmp_path, dem
 
     from gaitload import strava
     from gaitload.config import load_settings
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
     from tests.builders import run_samples
     from tests.fake_strava import run
 
@@ -263,7 +263,7 @@ def test_a_night_that_triggers_an_alert_sends_one_email_then_none(
 ):
     from datetime import date
 
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
     from tests import smtp_server
 
     recorder = smtp_server.Recorder()
@@ -291,3 +291,57 @@ def test_a_night_that_triggers_an_alert_sends_one_email_then_none(
         assert row["alerts_sent"] == 0 and len(recorder.received) == 1
     finally:
         controller.stop()
+
+
+def attempts_of_each_chunk(flow_state) -> list[int]:
+    """How many times Prefect ran each import-chunk task of a flow run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async def read() -> list[int]:
+        async with get_client() as client:
+            runs = await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(
+                    id=FlowRunFilterId(any_=[flow_state.state_details.flow_run_id])
+                )
+            )
+        return [r.run_count for r in runs if r.name.startswith("import-files")]
+
+    return asyncio.run(read())
+
+
+def test_backfill_retries_a_held_database_but_not_a_broken_one(prefect_server, tmp_path, demo_fit):
+    """docs/operations.md: transient failures are retried, terminal ones fail at once."""
+    from gaitload.pipelines.backfill import backfill
+
+    folder = demo_fit[0].parent
+    held = tmp_path / "held.duckdb"
+    duckdb.connect(str(held)).close()
+    broken = tmp_path / "broken.duckdb"
+    broken.write_text("not a database")
+    config = tmp_path / "gaitload.toml"
+    config.write_text("lock_wait_s = 0.2\n")
+    with database_held_by_another_process(held):
+        transient = backfill(
+            [str(folder)],
+            athlete="anna",
+            db=str(held),
+            config=str(config),
+            retry_delay_s=0.1,
+            return_state=True,
+        )
+    terminal = backfill(
+        [str(folder)],
+        athlete="anna",
+        db=str(broken),
+        config=str(config),
+        retry_delay_s=0.1,
+        return_state=True,
+    )
+    assert transient.is_failed() and terminal.is_failed()
+    assert attempts_of_each_chunk(transient) == [3]  # 1 + 2 retries
+    assert attempts_of_each_chunk(terminal) == [1]
+    assert broken.read_text() == "not a database"
+

@@ -281,7 +281,7 @@ def _quiet_prefect() -> None:
 def nightly_cmd(ctx: click.Context) -> None:
     """Run the nightly flow once, now (for cron or a systemd timer)."""
     _quiet_prefect()
-    from pipelines.nightly import nightly
+    from gaitload.pipelines.nightly import nightly
 
     state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
     console.print(shown(state.message or state.name))
@@ -292,7 +292,7 @@ def nightly_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def schedule_cmd(ctx: click.Context) -> None:
     """Serve the nightly flow on a Prefect schedule (03:00 local by default) until Ctrl-C."""
-    from pipelines.schedule import nightly_cron, serve
+    from gaitload.pipelines.schedule import nightly_cron, serve
 
     _quiet_prefect()
     settings = _settings(ctx)
@@ -561,7 +561,7 @@ def _demo_night(settings: Settings, as_of: date):
     _quiet_prefect()
     demo.write_demo_config(settings)
     with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
-        from pipelines.nightly import nightly
+        from gaitload.pipelines.nightly import nightly
 
         return nightly(settings=settings, as_of=as_of, return_state=True)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.errors import DatabaseLockedError, GaitloadError, disk_full
+from gaitload.errors import DatabaseLockedError, GaitloadError, TerminalError, disk_full
 
 MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
@@ -56,7 +56,7 @@ def connect(
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise GaitloadError(f"cannot open {path}: {exc}") from exc
+                raise TerminalError(f"cannot open {path}: {exc}") from exc
             if time.monotonic() >= deadline:
                 raise DatabaseLockedError(
                     f"{path} is in use by another program ({_holder(exc)}) and stayed locked "

@@ -1,7 +1,9 @@
 """First-time import of a whole history, in chunks a crash cannot undo.
 
 Each chunk is one task: the Prefect UI shows the progress, and a re-run after a crash (or
-a Ctrl-C) skips every file already imported, by content, and finishes the rest.
+a Ctrl-C) skips every file already imported, by content, and finishes the rest. A chunk is
+retried only for a transient failure (a database another process holds); a database that
+is not one, or a full disk, fails at once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from prefect.states import Completed, State
 
 from gaitload.config import Settings, load_settings
 from gaitload.ingest import import_paths
+from gaitload.pipelines.retries import retry_transient
 from gaitload.sources.inputs import Input, find_inputs
 
 CHUNK = 200
@@ -24,6 +27,7 @@ CHUNK = 200
     task_run_name="import-files-{first}-to-{last}",
     retries=2,
     retry_delay_seconds=10,
+    retry_condition_fn=retry_transient,
 )
 def import_chunk(
     settings: Settings, files: list[Path], athlete: str | None, first: int, last: int
@@ -39,6 +43,7 @@ def backfill(
     db: str | None = None,
     config: str | None = None,
     chunk: int = CHUNK,
+    retry_delay_s: float = 10.0,
 ) -> State:
     """Import folders, files (FIT, GPX, TCX, maybe gzipped) and Strava exports, in chunks."""
     settings = load_settings(db=db, config=config)
@@ -49,7 +54,8 @@ def backfill(
     totals: dict[str, int] = {}
     for start in range(0, len(files), chunk):
         part = files[start : start + chunk]
-        counts = import_chunk(settings, part, athlete, start + 1, start + len(part))
+        attempt = import_chunk.with_options(retry_delay_seconds=retry_delay_s)
+        counts = attempt(settings, part, athlete, start + 1, start + len(part))
         for status, n in counts.items():
             totals[status] = totals.get(status, 0) + n
         get_run_logger().info("%d of %d files done", start + len(part), len(files))

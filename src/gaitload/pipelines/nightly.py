@@ -21,21 +21,11 @@ from prefect.tasks import exponential_backoff
 
 from gaitload import strava
 from gaitload.config import Settings, load_settings
-from gaitload.errors import StravaAuthError, StravaUnavailable, TransientError
+from gaitload.errors import StravaAuthError, StravaUnavailable
 from gaitload.ingest import import_paths
 from gaitload.notify.deliver import send_alerts
+from gaitload.pipelines.retries import retry_transient
 from gaitload.strava import tokens as strava_tokens
-
-
-def retry_transient(task, task_run, state) -> bool:
-    """Retry a locked database or a rate limit; never a corrupt file or a revoked token."""
-    try:
-        state.result()
-    except TransientError:
-        return True
-    except Exception:
-        return False
-    return False
 
 
 @dataclass

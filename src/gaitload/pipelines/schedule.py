@@ -16,7 +16,7 @@ import urllib.request
 from prefect.schedules import Cron
 
 from gaitload.config import Settings
-from pipelines.nightly import nightly
+from gaitload.pipelines.nightly import nightly
 
 DEPLOYMENT = "gaitload-nightly"
 LOCAL_SERVER = "http://127.0.0.1:4200/api"

@@ -1,0 +1,1 @@
+"""Prefect flows over the library, installed as `gaitload.pipelines`."""
