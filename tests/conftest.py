@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,14 @@ TEST_TIMEZONE = "Europe/Zurich"
 
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry in tests
+# Prefect as on a fresh machine, whatever the developer's holds: its own home (a ~/.prefect
+# migrated by another Prefect version, or a profile, would change what the flows meet) and no
+# server of theirs to record test runs on. Set before anything imports prefect.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="gaitload-tests-prefect-")
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(autouse=True)

@@ -345,3 +345,23 @@ def test_backfill_retries_a_held_database_but_not_a_broken_one(prefect_server, t
     assert attempts_of_each_chunk(terminal) == [1]
     assert broken.read_text() == "not a database"
 
+
+def test_gaitload_gives_prefects_first_start_time_and_keeps_a_longer_wait():
+    """Prefect's own 20 s timed out on a busy machine's first start (fresh database)."""
+    from prefect.settings import (
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    from gaitload.pipelines.local_server import STARTUP_TIMEOUT_S, local_prefect
+
+    with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 20}):
+        with local_prefect():
+            server = get_current_settings().server
+            assert server.ephemeral.startup_timeout_seconds == STARTUP_TIMEOUT_S >= 120
+            assert server.analytics_enabled is False
+        assert get_current_settings().server.ephemeral.startup_timeout_seconds == 20
+    longer = {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 600}
+    with temporary_settings(updates=longer), local_prefect():
+        assert get_current_settings().server.ephemeral.startup_timeout_seconds == 600

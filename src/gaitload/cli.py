@@ -281,9 +281,11 @@ def _quiet_prefect() -> None:
 def nightly_cmd(ctx: click.Context) -> None:
     """Run the nightly flow once, now (for cron or a systemd timer)."""
     _quiet_prefect()
+    from gaitload.pipelines.local_server import local_prefect
     from gaitload.pipelines.nightly import nightly
 
-    state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
+    with local_prefect():
+        state = nightly(db=_db_arg(ctx), config=_config_arg(ctx), return_state=True)
     console.print(shown(state.message or state.name))
     sys.exit(0 if state.is_completed() else 1)
 
@@ -561,9 +563,11 @@ def _demo_night(settings: Settings, as_of: date):
     _quiet_prefect()
     demo.write_demo_config(settings)
     with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
+        from gaitload.pipelines.local_server import local_prefect
         from gaitload.pipelines.nightly import nightly
 
-        return nightly(settings=settings, as_of=as_of, return_state=True)
+        with local_prefect():
+            return nightly(settings=settings, as_of=as_of, return_state=True)
 
 
 def render_demo_alerts(settings: Settings, as_of: date) -> None:
