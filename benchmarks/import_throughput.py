@@ -23,6 +23,7 @@ import fitparse
 from gaitload.config import Settings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
+from gaitload.sources import fit_decode
 
 SHARED_FIT = Path(__file__).resolve().parents[2] / "shared" / "data" / "fit"
 
@@ -58,12 +59,21 @@ def garmin_sdk(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - start, records
 
 
-def gaitload_import(files: list[Path], workers: int, root: Path) -> tuple[float, int]:
+def gaitload_import(
+    files: list[Path], workers: int, root: Path, fast: bool = True
+) -> tuple[float, int]:
+    """`fast=False`: the reference decoders only, as without fitfast's wheel (one process)."""
     db = root / f"bench-{workers}-{time.monotonic_ns()}.duckdb"
     settings = Settings(db_path=db, data_dir=root, default_timezone="UTC")
-    start = time.perf_counter()
-    report = import_paths(settings, files, athlete="bench", workers=workers)
-    elapsed = time.perf_counter() - start
+    saved = fit_decode.fitfast
+    if not fast:
+        fit_decode.fitfast, workers = None, 1
+    try:
+        start = time.perf_counter()
+        report = import_paths(settings, files, athlete="bench", workers=workers)
+        elapsed = time.perf_counter() - start
+    finally:
+        fit_decode.fitfast = saved
     return elapsed, report.records
 
 
@@ -72,6 +82,7 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"fast decoder: {'fitfast' if fit_decode.fitfast else 'not installed'}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         folders = args.folders or ([SHARED_FIT] if SHARED_FIT.is_dir() else [])
@@ -82,6 +93,9 @@ def main() -> None:
         print(f"{len(files)} files, {size_mb:.1f} MB, {os.cpu_count()} cores")
         runs = {"fitparse, 1 process (baseline)": lambda: baseline(files)}
         runs["garmin-fit-sdk, 1 process (reference)"] = lambda: garmin_sdk(files)
+        runs["gaitload, reference decoders, 1 worker"] = lambda: gaitload_import(
+            files, 1, root, fast=False
+        )
         runs["gaitload import, 1 worker"] = lambda: gaitload_import(files, 1, root)
         runs[f"gaitload import, {os.cpu_count()} workers"] = lambda: gaitload_import(
             files, os.cpu_count() or 1, root

@@ -1,20 +1,28 @@
 """Turn FIT bytes into plain messages, surviving what real devices write.
 
-fitparse reads almost everything, including compressed timestamps and chained files, but
-stops at the first structural oddity. Garmin's own SDK (`garmin-fit-sdk`, maintained by the
-format's owner) reads the COROS and Strava-app files that fitparse rejects, so it is the
-fallback for fitparse's parse errors only: it cannot expand compressed timestamps, so it
-is never the first choice. A file that ends early keeps every message read before the end
-and is marked partial; a broken header or CRC is rejected, since the bytes cannot be trusted.
-fitparse checks the CRC as it reads; before trusting the fallback's messages, the CRC of
-every complete chained file is checked here (a header CRC of 0 means "not written", which
-the format allows).
+Three decoders, each for what it does best. `fitfast` (Rust, compiled; ~25x fitparse on a
+large file) reads most files first; a file it refuses (its CRC check is stricter than the
+format's practice, a panic on a malformed definition), or that it is known to read wrongly
+(compressed or relative timestamps, compressed speed/distance, COROS's misaligned local
+time), takes the reference path instead, so no file is lost or changes its numbers:
+`tests/test_fit_fast_path.py` compares both paths on every real file.
 
-Sport and sub-sport are named from Garmin's current profile (the SDK's `Profile`), not
-fitparse's 2020 one: newer values (diving is sport 53) would otherwise come out as numbers.
+The reference path: fitparse reads almost everything, including compressed timestamps and
+chained files, but stops at the first structural oddity. Garmin's own SDK (`garmin-fit-sdk`,
+maintained by the format's owner) reads the COROS and Strava-app files that fitparse rejects,
+so it is the fallback for fitparse's parse errors only: it cannot expand compressed
+timestamps, so it is never the first choice. A file that ends early keeps every message read
+before the end and is marked partial; a broken header or CRC is rejected, since the bytes
+cannot be trusted. fitparse checks the CRC as it reads; before trusting the fallback's
+messages, the CRC of every complete chained file is checked here (a header CRC of 0 means
+"not written", which the format allows).
+
+Sport, sub-sport, manufacturer and product are named from Garmin's current profile (the
+SDK's `Profile`), whichever decoder read them, not fitparse's 2020 one: newer values (diving
+is sport 53, COROS is manufacturer 294) would otherwise come out as numbers.
 
 Developer fields (what apps add to the profile, such as an activity's notes) appear in a
-message under the name their `field_description` gives them, from either decoder; a native
+message under the name their `field_description` gives them, from any decoder; a native
 field of the same name wins.
 """
 
@@ -32,9 +40,17 @@ from garmin_fit_sdk.crc_calculator import CrcCalculator
 
 from gaitload.errors import CorruptFileError
 
+try:
+    import fitfast
+except ImportError:  # no wheel for this platform (musl): every file takes the reference path
+    fitfast = None
+
 WANTED = ("file_id", "device_info", "sport", "session", "lap", "record", "activity", "event")
-PROFILE_NAMED = ("sport", "sub_sport")
+PROFILE_NAMED = ("sport", "sub_sport", "manufacturer", "garmin_product", "favero_product")
 """FIT types whose names come from the SDK's current profile, whichever decoder read them."""
+ENHANCED = {"speed": 0.001, "avg_speed": 0.001, "max_speed": 0.001, "altitude": 0.2}
+"""Fields the fast decoder expands into `enhanced_*` with a rounding error (8.107 m/s becomes
+8.106), by the resolution of the field they expand: within it, the encoded value stands."""
 
 
 @dataclass
@@ -60,6 +76,8 @@ def decode(data: bytes) -> Decoded:
         raise CorruptFileError("empty file")
     if len(data) < 12 or data[8:12] != b".FIT":
         raise CorruptFileError("not a FIT file (no .FIT signature in the header)")
+    if (decoded := _with_fitfast(data)) is not None:
+        return decoded
     try:
         return _with_fitparse(data)
     except FitParseError as exc:
@@ -92,6 +110,64 @@ def _with_fitparse(data: bytes) -> Decoded:
     return decoded
 
 
+def _with_fitfast(data: bytes) -> Decoded | None:
+    """The compiled decoder's messages, or None for a file it cannot be trusted with."""
+    if fitfast is None:
+        return None
+    try:
+        messages = fitfast.parse(data, datetimes=True)
+    except Exception:
+        return None
+    except BaseException as exc:  # a panic in the Rust decoder arrives as a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return None
+    if _needs_reference(messages):
+        return None
+    decoded = Decoded(decoder="fitfast")
+    for name in WANTED:
+        decoded.messages[name] = [
+            {k: _naive_utc(v) for k, v in m.items() if isinstance(k, str) and v is not None}
+            for m in messages.get(name, [])
+        ]
+    for name in ("record", "lap", "session"):
+        for message in decoded.messages[name]:
+            _encoded_not_enhanced(message)
+    for name in ("file_id", "device_info"):
+        for message in decoded.messages[name]:
+            _name_product(message)
+    return decoded
+
+
+def _encoded_not_enhanced(message: dict) -> None:
+    for base, resolution in ENHANCED.items():
+        encoded, enhanced = message.get(base), message.get(f"enhanced_{base}")
+        if None not in (encoded, enhanced) and abs(encoded - enhanced) <= resolution * 1.01:
+            message[f"enhanced_{base}"] = encoded
+
+
+def _name_product(message: dict) -> None:
+    """The product's name by its maker's list, as the SDK and fitparse expand it."""
+    product, sub_field = message.get("product"), PRODUCT_SUB_FIELDS.get(message.get("manufacturer"))
+    if isinstance(product, int) and sub_field:
+        message[sub_field] = _profile_name(sub_field, product)
+
+
+def _needs_reference(messages: dict[str, list[dict]]) -> bool:
+    """What the fast decoder gets wrong, checked per file."""
+    for activity in messages.get("activity", []):
+        if activity.get("local_timestamp") == activity.get("timestamp") is not None:
+            return True  # COROS's misaligned local time reads as UTC here, as a raw number there
+    for name in ("record", "session", "lap", "activity"):
+        for m in messages.get(name, []):
+            if "compressed_speed_distance" in m:
+                return True  # not expanded into speed and distance
+            stamp = m.get("timestamp")
+            if isinstance(stamp, datetime) and stamp.year < 1998:
+                return True  # compressed or relative timestamps: the epoch is not applied
+    return False
+
+
 def _developer(field: fitparse.records.FieldData) -> bool:
     return isinstance(field.field, fitparse.records.DevField)
 
@@ -100,8 +176,22 @@ def _profile_value(field: fitparse.records.FieldData) -> object:
     type_name = getattr(field.type, "name", None)
     if type_name not in PROFILE_NAMED or not isinstance(field.raw_value, int):
         return field.value
+    return _profile_name(type_name, field.raw_value)
+
+
+def _profile_name(type_name: str, raw: int) -> str:
     names = Profile["types"][type_name]  # keyed by int, or by str before SDK 21.200 or so
-    return names.get(field.raw_value) or names.get(str(field.raw_value), str(field.raw_value))
+    return names.get(raw) or names.get(str(raw), str(raw))
+
+
+def _product_sub_fields() -> dict[str, str]:
+    """Which name `product` takes for each manufacturer (garmin_product for Garmin's)."""
+    file_id = next(m for m in Profile["messages"].values() if m["name"] == "file_id")
+    product = next(f for f in file_id["fields"].values() if f["name"] == "product")
+    return {ref["value_name"]: sub["name"] for sub in product["sub_fields"] for ref in sub["map"]}
+
+
+PRODUCT_SUB_FIELDS = _product_sub_fields()
 
 
 def _with_garmin_sdk(data: bytes, first_error: str) -> Decoded:
