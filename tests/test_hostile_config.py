@@ -215,6 +215,48 @@ def test_parse_workers_exit_when_the_importer_is_killed(tmp_path):
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_a_parse_worker_arranges_its_death_before_importing_the_rest():
+    """Until its initializer runs, a spawned worker cannot die with its parent: importing
+    the package for it must not load the heavy parts (stravalib, polars, DuckDB)."""
+    probe = "import sys, gaitload.workers; print(sorted(set(sys.modules) & HEAVY))"
+    heavy = "{'stravalib', 'polars', 'duckdb', 'prefect', 'fitparse', 'fitfast'}"
+    done = subprocess.run(
+        [sys.executable, "-c", f"HEAVY = {heavy}\n{probe}"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_the_prefect_server_of_schedule_ends_when_schedule_is_killed(tmp_path):
+    config = tmp_path / "gaitload.toml"
+    config.write_text(f'db = "{tmp_path / "x.duckdb"}"\ndata_dir = "{tmp_path}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAITLOAD_", "PREFECT_API"))}
+    schedule = subprocess.Popen(
+        [sys.executable, "-m", "gaitload", "--config", str(config), "schedule"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    servers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not servers and time.monotonic() < deadline and schedule.poll() is None:
+            servers = [p for p in _children(schedule.pid) if "server\0start" in _cmdline(p)]
+            time.sleep(0.05)
+        assert servers, "gaitload schedule never started its Prefect server"
+        schedule.send_signal(signal.SIGKILL)
+        schedule.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in servers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in servers if _alive(p)], "the Prefect server outlived schedule"
+    finally:
+        for pid in servers:
+            if _alive(pid) and "server" in _cmdline(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
 # --- the configuration is checked, completely -----------------------------------------
 
 BAD_CONFIGS = [

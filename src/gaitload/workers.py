@@ -2,7 +2,8 @@
 
 A spawned pool worker waits on its task queue forever once its parent is gone (it holds
 the queue's write end itself, so it never sees end of file): a `kill -9` of an import would
-leave every worker running, holding its memory. These die with their parent instead.
+leave every worker running, holding its memory. These die with their parent instead; so
+does the Prefect server `gaitload schedule` starts (`child_process`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -46,3 +48,16 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="gaitload-parent-watchdog", daemon=True).start()
+
+
+def child_process(args: list[str], **popen: object) -> subprocess.Popen:
+    """A program that gets SIGTERM when this process dies, even by `kill -9` (Linux; other
+    systems have no such signal, and the caller's `finally` is all there is)."""
+    if sys.platform == "linux":
+        popen["preexec_fn"] = _terminate_with_parent
+    return subprocess.Popen(args, **popen)
+
+
+def _terminate_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

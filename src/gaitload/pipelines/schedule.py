@@ -2,7 +2,7 @@
 
 Prefect's ephemeral mode refuses to schedule, so `gaitload schedule` needs a server: the
 one the user configured (PREFECT_API_URL), or one it starts on 127.0.0.1 with its state in
-gaitload's data directory.
+gaitload's data directory, which ends with it (Ctrl-C or `kill -9` alike).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import urllib.request
 from prefect.schedules import Cron
 
 from gaitload.config import Settings
+from gaitload.errors import TransientError
 from gaitload.pipelines.nightly import nightly
+from gaitload.workers import child_process
 
 DEPLOYMENT = "gaitload-nightly"
 LOCAL_SERVER = "http://127.0.0.1:4200/api"
@@ -45,7 +47,7 @@ def ensure_server(settings: Settings) -> subprocess.Popen | None:
     home = settings.data_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_HOME": str(home)}
-    server = subprocess.Popen(
+    server = child_process(
         [
             sys.executable,
             "-m",
@@ -70,7 +72,10 @@ def ensure_server(settings: Settings) -> subprocess.Popen | None:
         except OSError:
             time.sleep(0.5)
     server.terminate()
-    raise RuntimeError("the local Prefect server did not start within 120 s")
+    raise TransientError(
+        f"the local Prefect server did not start within 120 s (its state: {home}); "
+        "try again, or set PREFECT_API_URL to a server you run"
+    )
 
 
 def serve(settings: Settings) -> None:
