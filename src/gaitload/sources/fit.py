@@ -17,6 +17,7 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from gaitload.errors import CorruptFileError
@@ -82,7 +83,7 @@ def parse_fit(path: Path, data: bytes, sha256: str, athlete_timezone: str) -> Pa
     if file_type not in (None, "activity"):
         parsed.status, parsed.reason = "skipped", f"{file_type} file, not an activity"
         return parsed
-    records = _on_one_clock(_records_frame(decoded.messages["record"]))
+    records = _on_one_clock(_records_frame(decoded))
     parsed.records = records.height
     sessions = _sessions(decoded, records)
     if not sessions:
@@ -97,8 +98,10 @@ def parse_fit(path: Path, data: bytes, sha256: str, athlete_timezone: str) -> Pa
     return parsed
 
 
-def _records_frame(messages: list[dict]) -> pl.DataFrame:
-    rows = [m for m in messages if _valid_time(m.get("timestamp"))]
+def _records_frame(decoded: Decoded) -> pl.DataFrame:
+    if decoded.record_columns is not None:
+        return _records_frame_of_columns(decoded.record_columns)
+    rows = [m for m in decoded.messages["record"] if _valid_time(m.get("timestamp"))]
     columns = {
         "ts": [m["timestamp"] for m in rows],
         "lat": [_degrees(m.get("position_lat")) for m in rows],
@@ -111,6 +114,34 @@ def _records_frame(messages: list[dict]) -> pl.DataFrame:
         "power_w": [m.get("power") for m in rows],
     }
     return records_frame(columns)
+
+
+def _records_frame_of_columns(columns: dict[str, np.ndarray]) -> pl.DataFrame:
+    """The same frame from the fast decoder's columns, with no loop over records."""
+    frame = pl.DataFrame(
+        {name: pl.Series(values, nan_to_null=True) for name, values in columns.items()}
+    )
+
+    def first(*names: str) -> pl.Expr:
+        present = [pl.col(n) for n in names if n in frame.columns]
+        return pl.coalesce(present) if present else pl.lit(None, pl.Float64)
+
+    def column(name: str) -> pl.Expr:
+        return pl.col(name) if name in frame.columns else pl.lit(None, pl.Float64)
+
+    fraction = column("fractional_cadence").fill_null(0.0)
+    frame = frame.select(
+        ts=pl.from_epoch(pl.col("timestamp").cast(pl.Int64), time_unit="s"),
+        lat=column("position_lat") * SEMICIRCLE_DEG,
+        lon=column("position_long") * SEMICIRCLE_DEG,
+        altitude_m=first("enhanced_altitude", "altitude"),
+        distance_m=column("distance"),
+        speed_m_s=first("enhanced_speed", "speed"),
+        heart_rate=column("heart_rate"),
+        cadence_raw=column("cadence") + fraction,
+        power_w=column("power"),
+    ).filter(pl.col("ts") >= FIT_EPOCH_VALID_FROM)
+    return records_frame({name: frame[name] for name in frame.columns})
 
 
 def _on_one_clock(records: pl.DataFrame) -> pl.DataFrame:

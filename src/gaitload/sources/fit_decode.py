@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 
 import fitparse
 import fitparse.records
+import numpy as np
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 from garmin_fit_sdk import Profile
 from garmin_fit_sdk.crc_calculator import CrcCalculator
@@ -60,6 +61,9 @@ class Decoded:
     messages: dict[str, list[dict]] = field(default_factory=lambda: {n: [] for n in WANTED})
     decoder: str = "fitparse"
     partial_reason: str | None = None
+    record_columns: dict[str, np.ndarray] | None = None
+    """The record messages as columns (NaN where a record lacks a field), when the fast
+    decoder read them: then `messages["record"]` is empty and nothing loops over records."""
 
     @property
     def partial(self) -> bool:
@@ -125,7 +129,10 @@ def _with_fitfast(data: bytes) -> Decoded | None:
     if _needs_reference(messages):
         return None
     decoded = Decoded(decoder="fitfast")
+    decoded.record_columns = _record_columns(data, len(messages.get("record", [])))
     for name in WANTED:
+        if name == "record" and decoded.record_columns is not None:
+            continue
         decoded.messages[name] = [
             {k: _naive_utc(v) for k, v in m.items() if isinstance(k, str) and v is not None}
             for m in messages.get(name, [])
@@ -137,6 +144,20 @@ def _with_fitfast(data: bytes) -> Decoded | None:
         for message in decoded.messages[name]:
             _name_product(message)
     return decoded
+
+
+def _record_columns(data: bytes, records: int) -> dict[str, np.ndarray] | None:
+    """Every record as columns, or None if the columns lack a record (one holding only
+    developer fields is left out of them); positions stay in semicircles, as fitparse's."""
+    columns = fitfast.records(data, degrees=False)
+    if records == 0 or len(columns.get("timestamp", ())) != records:
+        return None
+    for base, resolution in ENHANCED.items():
+        encoded, enhanced = columns.get(base), columns.get(f"enhanced_{base}")
+        if encoded is not None and enhanced is not None:
+            within = np.abs(encoded - enhanced) <= resolution * 1.01
+            columns[f"enhanced_{base}"] = np.where(within, encoded, enhanced)
+    return columns
 
 
 def _encoded_not_enhanced(message: dict) -> None:
