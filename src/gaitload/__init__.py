@@ -4,8 +4,8 @@ from gaitload.config import Settings, load_settings
 from gaitload.ingest import ImportReport, import_paths
 from gaitload.notify import DeliveryReport, send_alerts
 from gaitload.rules import Alert, check_alerts
-from gaitload.strava import SyncReport
-from gaitload.strava import sync as sync_strava
+from gaitload.sources.strava.syncing import SyncReport
+from gaitload.sources.strava.syncing import sync as sync_strava
 
 __version__ = "0.1.0"
 
