@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from gaitload import sqlfiles
-from gaitload.sources import registry
+from gaitload.sources import registry, strava
 from gaitload.sources.model import Activity, Link
+from gaitload.sources.strava.activity import fingerprint
 from gaitload.store import activities, db, sync_state
+from tests.builders import run_samples
+from tests.conftest import strava_settings
+from tests.fake_strava import ATHLETE_ID, run
 
 BEFORE = 20
 """Migration 0020 moves the Strava columns; 0001..0011 made today's main's schema."""
@@ -46,7 +50,9 @@ OLD_SYNC = [
 ]  # fmt: skip
 
 
-def old_database(path: Path) -> None:
+def old_database(
+    path: Path, athletes=ATHLETES, gear=GEAR, old_activities=OLD_ACTIVITIES, old_sync=OLD_SYNC
+) -> None:
     """A database as today's main leaves it: migrations 0001..0011, rows in the old shape,
     and the old views that name the Strava columns (the migration must not trip on them)."""
     con = duckdb.connect(str(path))
@@ -61,28 +67,32 @@ def old_database(path: Path) -> None:
             con.execute(statement)
         con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
     con.executemany(
-        "INSERT INTO core.athletes (athlete_id, name, timezone) VALUES (?, ?, ?)", ATHLETES
+        "INSERT INTO core.athletes (athlete_id, name, timezone) VALUES (?, ?, ?)", athletes
     )
-    con.executemany(
-        "INSERT INTO core.gear (gear_id, athlete_id, kind, name, source_distance_m) "
-        "VALUES (?, ?, ?, ?, ?)",
-        GEAR,
-    )
-    con.executemany(
-        """INSERT INTO core.activities (activity_id, athlete_id, source, source_id, name, sport,
-               strava_id, strava_sport_type, trainer, description, private_note,
-               strava_meta_from, strava_fingerprint, gear_id, fit_notes, start_time_utc,
-               utc_offset_min, offset_source, totals_source, distance_m, samples)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                   TIMESTAMP '2026-06-01 06:00' + to_days(?), 120, 'file', 'session', 10000, 2)""",
-        [(*row, row[0]) for row in OLD_ACTIVITIES],
-    )
+    if gear:
+        con.executemany(
+            "INSERT INTO core.gear (gear_id, athlete_id, kind, name, source_distance_m) "
+            "VALUES (?, ?, ?, ?, ?)",
+            gear,
+        )
+    if old_activities:
+        con.executemany(
+            """INSERT INTO core.activities (activity_id, athlete_id, source, source_id, name, sport,
+                   strava_id, strava_sport_type, trainer, description, private_note,
+                   strava_meta_from, strava_fingerprint, gear_id, fit_notes, start_time_utc,
+                   utc_offset_min, offset_source, totals_source, distance_m, samples)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                       TIMESTAMP '2026-06-01 06:00' + to_days(?), 120, 'file', 'session',
+                       10000, 2)""",
+            [(*row, row[0]) for row in old_activities],
+        )
     con.execute(
         "INSERT INTO core.samples (activity_id, ts, elapsed_s, grade_pct, moving) "
         "SELECT activity_id, start_time_utc + to_seconds(i), i, 1.5, true "
         "FROM core.activities, range(2) t(i)"
     )
-    con.executemany("INSERT INTO core.strava_sync VALUES (?, ?, ?, ?, ?, ?, ?, ?)", OLD_SYNC)
+    if old_sync:
+        con.executemany("INSERT INTO core.strava_sync VALUES (?, ?, ?, ?, ?, ?, ?, ?)", old_sync)
     con.execute("CREATE VIEW activities AS SELECT activity_id, strava_id FROM core.activities")
     con.execute("CREATE VIEW strava_sync AS SELECT * FROM core.strava_sync")
     con.close()
@@ -223,6 +233,59 @@ def test_the_new_views_and_their_columns_are_documented(migrated):
         body = section[1].split("\n## ", 1)[0]
         for (column,) in query(migrated, f"SELECT column_name FROM (DESCRIBE {view})"):
             assert f"`{column}`" in body, f"{view}.{column} is not documented"
+
+
+def test_a_sync_after_the_migration_resumes_at_the_old_cursor(tmp_path, fake_strava):
+    settings = strava_settings(tmp_path, fake_strava)
+    start = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)
+    listed = []
+    for i in range(3):
+        activity = run(3000 + i, start + timedelta(days=i), samples=run_samples(n=61), gear_id=None)
+        fake_strava.add(activity)
+        listed.append(activity.summary)
+    cursor = start.replace(tzinfo=None) + timedelta(days=1)
+    old_database(
+        settings.db_path,
+        athletes=[(1, "tester", "Europe/Zurich")],
+        gear=[],
+        old_activities=[],
+        old_sync=[(1, ATHLETE_ID, cursor, True, 2, cursor, cursor, None)],
+    )
+    with duckdb.connect(str(settings.db_path)) as con:  # two runs the old code had synced
+        con.executemany(
+            """INSERT INTO core.activities (activity_id, athlete_id, source, source_id, sport,
+                   strava_id, strava_sport_type, strava_meta_from, strava_fingerprint, name,
+                   start_time_utc, elapsed_time_s, distance_m, utc_offset_min, offset_source,
+                   totals_source)
+               VALUES (?, 1, 'strava', ?, 'running', ?, 'Run', 'api', ?, 'kept title',
+                       ?, ?, ?, -360, 'strava', 'session')""",
+            [
+                (
+                    10 + i,
+                    str(s["id"]),
+                    s["id"],
+                    fingerprint(s),
+                    start.replace(tzinfo=None) + timedelta(days=i),
+                    s["elapsed_time"],
+                    s["distance"],
+                )
+                for i, s in enumerate(listed[:2])
+            ],
+        )
+    strava.login(settings, "tester", code=fake_strava.issue_code())
+
+    (report,) = strava.sync(settings)
+
+    assert (report.new, report.updated, report.deleted, report.error) == (1, 0, 0, None)
+    assert fake_strava.count(r"/api/v3/activities/300[01]") == 0  # known by their pairs
+    assert fake_strava.count(r"/api/v3/activities/3002") == 1
+    assert query(
+        settings.db_path, "SELECT activity_id, strava_id, name FROM activities ORDER BY strava_id"
+    )[:2] == [(10, 3000, "kept title"), (11, 3001, "kept title")]
+    assert query(
+        settings.db_path,
+        "SELECT strava_athlete_id, cursor_start_utc, backfill_done FROM strava_sync",
+    ) == [(ATHLETE_ID, cursor + timedelta(days=1), True)]
 
 
 def export_copy(*, external_id: str, name: str | None, description: str | None) -> Activity:
