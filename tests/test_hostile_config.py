@@ -502,7 +502,7 @@ def test_the_opt_in_is_read_from_the_file_and_the_environment(tmp_path):
 
 
 def test_athletes_whose_names_share_a_slug_have_their_own_token_files(tmp_path):
-    from gaitload.strava import tokens
+    from gaitload.sources.strava import tokens
     from tests.conftest import make_settings
 
     settings = make_settings(tmp_path)
@@ -521,7 +521,7 @@ def test_athletes_whose_names_share_a_slug_have_their_own_token_files(tmp_path):
 def test_a_token_file_under_the_old_name_is_moved_not_lost(tmp_path):
     import json
 
-    from gaitload.strava import tokens
+    from gaitload.sources.strava import tokens
     from tests.conftest import make_settings
 
     settings = make_settings(tmp_path)

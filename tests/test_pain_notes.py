@@ -18,13 +18,12 @@ from click.testing import CliRunner
 from fitparse.records import DEV_TYPES, DevField
 from fitparse.utils import FitParseError
 
-from gaitload import strava
 from gaitload.cli import cli
 from gaitload.config import AthleteSettings, load_settings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
 from gaitload.ingest import import_paths
 from gaitload.pain.notes import PainMark, read_note
-from gaitload.sources import fit, fit_decode
+from gaitload.sources import fit, fit_decode, strava
 from gaitload.sources.fit_decode import decode
 from tests.builders import run_samples, steady_run
 from tests.conftest import SHARED_FIT, make_settings, strava_settings

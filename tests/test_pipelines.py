@@ -208,9 +208,9 @@ def strava_config(root: Path, fake, athletes: dict[str, Path | None]) -> Path:
 def test_strava_nights_first_quiet_and_strava_down(prefect_server, tmp_path, demo_fit, fake_strava):
     from datetime import UTC, datetime, timedelta
 
-    from gaitload import strava
     from gaitload.config import load_settings
     from gaitload.pipelines.nightly import nightly
+    from gaitload.sources import strava
     from tests.builders import run_samples
     from tests.fake_strava import run
 

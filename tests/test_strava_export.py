@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from gaitload import strava
 from gaitload.ingest import import_paths
-from gaitload.sources import strava_export
+from gaitload.sources import strava
+from gaitload.sources.strava import export as strava_export
 from tests.builders import run_samples
 from tests.conftest import strava_settings
 from tests.export_builder import (

@@ -9,10 +9,10 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from gaitload import strava
 from gaitload.cli import cli
 from gaitload.errors import StravaAuthError
-from gaitload.strava import tokens
+from gaitload.sources import strava
+from gaitload.sources.strava import tokens
 from tests.builders import run_samples
 from tests.conftest import strava_settings
 from tests.fake_strava import ATHLETE_ID, CLIENT_ID, CLIENT_SECRET, run

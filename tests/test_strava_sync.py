@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from gaitload import strava
 from gaitload.errors import StravaAppInactive
-from gaitload.strava import tokens
+from gaitload.sources import strava
+from gaitload.sources.strava import tokens
 from tests.builders import run_samples
 from tests.conftest import strava_settings
 from tests.fake_strava import run
@@ -119,9 +119,11 @@ def test_first_sync_backfills_with_strava_units_time_and_notes(settings, fake_st
         "Run",
         "strava",
     )
-    assert rows(settings, "SELECT timezone FROM core.activities WHERE strava_id = 1000") == [
-        ("America/Denver",)
-    ]
+    assert rows(
+        settings,
+        "SELECT a.timezone FROM core.activities a JOIN activities v USING (activity_id) "
+        "WHERE v.strava_id = 1000",
+    ) == [("America/Denver",)]
     # the cadence stream counts strides for runs: doubled once, to steps
     ((spm, grade, moving),) = rows(
         settings,

@@ -21,8 +21,8 @@ _EXPORTS = {
     "send_alerts": ("gaitload.notify", "send_alerts"),
     "Alert": ("gaitload.rules", "Alert"),
     "check_alerts": ("gaitload.rules", "check_alerts"),
-    "SyncReport": ("gaitload.strava", "SyncReport"),
-    "sync_strava": ("gaitload.strava", "sync"),
+    "SyncReport": ("gaitload.sources.strava.syncing", "SyncReport"),
+    "sync_strava": ("gaitload.sources.strava.syncing", "sync"),
 }
 
 __all__ = [  # noqa: RUF022 (the order of _EXPORTS)
@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from gaitload.ingest import ImportReport, import_paths
     from gaitload.notify import DeliveryReport, send_alerts
     from gaitload.rules import Alert, check_alerts
-    from gaitload.strava import SyncReport
-    from gaitload.strava import sync as sync_strava
+    from gaitload.sources.strava.syncing import SyncReport
+    from gaitload.sources.strava.syncing import sync as sync_strava
 
 
 def __getattr__(name: str) -> object:

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import sys
-import webbrowser
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from gaitload.notify import DeliveryReport
 from gaitload.pain.places import PLACES as PAIN_PLACES
 from gaitload.queries import latest_signals
 from gaitload.rules import Alert
+from gaitload.sources import registry
 from gaitload.terminal import printable, shown
 
 console = Console(stderr=False)
@@ -832,69 +832,6 @@ def render_signals(s: dict | None) -> None:
     console.print(f"\n[bold]Load on {s['day']}[/bold]\n  " + "\n  ".join(lines))
 
 
-@cli.group("strava")
-def strava_group() -> None:
-    """Connect athletes to Strava and sync their activities (see README: Strava)."""
-
-
-@strava_group.command("login")
-@click.option("--athlete", help="Whose Strava account this is (default: the config's default).")
-@click.option("--code", help="An authorization code pasted from the browser (headless servers).")
-@click.pass_context
-def strava_login_cmd(ctx: click.Context, athlete: str | None, code: str | None) -> None:
-    """Connect to Strava: opens Strava's consent page, or exchanges a pasted --code."""
-    from gaitload import strava
-
-    def show(url: str) -> None:
-        console.print(f"Open this address to connect gaitload to Strava:\n{url}", soft_wrap=True)
-        webbrowser.open(url)
-
-    saved = strava.login(_settings(ctx), athlete, code=code, on_url=show)
-    console.print(
-        f"Connected [bold]{shown(saved.athlete)}[/bold] to Strava athlete "
-        f"{saved.strava_athlete_id}; the token is saved for you alone to read. "
-        "Next: gaitload strava sync"
-    )
-
-
-@strava_group.command("sync")
-@click.option("--athlete", help="Only this athlete (default: every connected athlete).")
-@click.option(
-    "--max-wait",
-    type=float,
-    help="Seconds this run may wait for Strava's 15-minute rate windows (default: config).",
-)
-@click.pass_context
-def strava_sync_cmd(ctx: click.Context, athlete: str | None, max_wait: float | None) -> None:
-    """Fetch new, edited and deleted activities from Strava, within its rate limits."""
-    from gaitload import strava
-
-    with err.status("Syncing with Strava ...") as status:
-        reports = strava.sync(
-            _settings(ctx),
-            athlete,
-            max_wait_s=max_wait,
-            on_progress=lambda r, m: status.update(shown(_sync_line(r, m))),
-        )
-    for report in reports:
-        console.print(shown(_sync_line(report, "")), highlight=False, soft_wrap=True)
-        if report.stopped:
-            console.print(f"  stopped: {shown(report.stopped)}", highlight=False, soft_wrap=True)
-        if report.error:
-            err.print(f"[red]error:[/red] {shown(report.error)}", highlight=False, soft_wrap=True)
-    if any(r.error for r in reports):
-        sys.exit(1)
-
-
-def _sync_line(report, message: str) -> str:
-    synced_to = f", history synced to {report.cursor:%Y-%m-%d}" if report.cursor else ""
-    line = (
-        f"{report.athlete}: {report.new} new, {report.updated} updated, {report.merged} merged "
-        f"with files, {report.deleted} deleted{synced_to}"
-    )
-    return f"{line} ({message})" if message else line
-
-
 @cli.command("backtest")
 @click.option("--athlete", help="Only this athlete (default: every athlete).")
 @click.option(
@@ -939,6 +876,11 @@ def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None,
 
 def _bt(value: object) -> str:
     return "n/a" if value is None else str(value)
+
+
+for _source in registry.SOURCES:  # each syncing source brings its own command group
+    if _source.commands is not None:
+        cli.add_command(_source.commands())
 
 
 def main() -> None:

@@ -18,10 +18,11 @@ from gaitload import metrics, pain
 from gaitload.config import Settings
 from gaitload.errors import CorruptFileError
 from gaitload.metrics import RefreshReport
-from gaitload.sources import strava_export
 from gaitload.sources.fit import content_hash
 from gaitload.sources.inputs import Input, export_inputs, find_inputs, parse_input, read_input
 from gaitload.sources.model import ParsedFile
+from gaitload.sources.strava import export as strava_export
+from gaitload.sources.strava import linking as strava_linking
 from gaitload.store import db, writer
 from gaitload.store.writer import FileOutcome
 from gaitload.workers import process_pool
@@ -81,7 +82,7 @@ def import_paths(
             con, settings.athlete(name), settings.default_timezone
         )
         for export in exports:
-            writer.save_export_gear(con, athlete_id, export.gear)
+            strava_linking.save_export_gear(con, athlete_id, export.gear)
         for outcome in decided:
             writer.log(con, report.run_id, athlete_id, outcome, source="export")
             record(outcome)
@@ -89,12 +90,14 @@ def import_paths(
         for item, job_or_outcome in _triage(con, inputs):
             if isinstance(job_or_outcome, FileOutcome):
                 if item.row is not None and job_or_outcome.sha256:
-                    writer.link_export_row(con, athlete_id, job_or_outcome.sha256, item.row)
+                    strava_linking.link_export_row(con, athlete_id, job_or_outcome.sha256, item.row)
                 writer.log(con, report.run_id, athlete_id, job_or_outcome, source=item.source)
                 record(job_or_outcome)
             else:
                 jobs.append(job_or_outcome)
         for parsed, item in _parse_all(jobs, timezone, workers):
+            for activity in parsed.activities:  # two athletes may own a "Pegasus 40"
+                activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
             record(writer.save(con, parsed, athlete_id, report.run_id, source=item.source))
         report.metrics = metrics.refresh(con, athlete_id=athlete_id)
         pain.read_notes(con, athlete_id)

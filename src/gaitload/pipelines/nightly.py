@@ -19,13 +19,11 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from gaitload import strava
 from gaitload.config import Settings, load_settings
-from gaitload.errors import StravaAuthError, StravaUnavailable
 from gaitload.ingest import import_paths
 from gaitload.notify.deliver import send_alerts
 from gaitload.pipelines.retries import retry_transient
-from gaitload.strava import tokens as strava_tokens
+from gaitload.sources import registry
 
 
 @dataclass
@@ -60,27 +58,21 @@ def import_inbox(settings: Settings, athlete: str, inbox: Path) -> dict:
     }
 
 
-@task(name="sync-strava", retries=2, retry_condition_fn=retry_transient)
-def sync_strava(settings: Settings, athlete: str) -> dict:
-    """One athlete's Strava sync. The rate budget is the application's, shared by every
-    athlete: a global concurrency limit `strava-api` (create it with
-    `prefect gcl create strava-api --limit 1`) keeps syncs on several workers from spending
-    it at once; in one process the syncs take turns on the database anyway."""
-    with concurrency("strava-api", occupy=1, strict=False):
-        (report,) = strava.sync(settings, athlete)
-    if report.unavailable:
-        raise StravaUnavailable(report.stopped)  # transient: Prefect retries with backoff
-    if report.error:
-        raise StravaAuthError(report.error)  # terminal: this athlete fails, the others go on
-    notes = (
-        [f"Strava stopped early, resumes next night: {report.stopped}"] if report.stopped else []
-    )
-    return {
-        "imported": report.new,
-        "updated": report.updated + report.merged,
-        "deleted": report.deleted,
-        "notes": notes,
-    }
+@task(
+    name="sync-source",
+    task_run_name="sync-{source}",
+    retries=2,
+    retry_condition_fn=retry_transient,
+)
+def sync_source(settings: Settings, athlete: str, source: str) -> dict:
+    """One athlete's sync from one source of the registry. A source's rate budget is the
+    application's, shared by every athlete: a global concurrency limit `<source>-api`
+    (e.g. `prefect gcl create strava-api --limit 1`) keeps syncs on several workers from
+    spending it at once; in one process the syncs take turns on the database anyway.
+    A source down raises a transient error (retried), a revoked token a terminal one."""
+    pull = next(s.pull for s in registry.syncing() if s.name == source)
+    with concurrency(f"{source}-api", occupy=1, strict=False):
+        return pull(settings, athlete)
 
 
 @task(name="send-alerts", retries=2, retry_condition_fn=retry_transient)
@@ -98,10 +90,12 @@ def athlete_night(
     """One athlete's night; a failure here fails this athlete only."""
     backoff = exponential_backoff(backoff_factor=retry_backoff_s)
     night = AthleteNight(athlete)
-    if athlete in strava_tokens.connected_athletes(settings):
-        synced = sync_strava.with_options(retry_delay_seconds=backoff)(settings, athlete)
-        night.imported += synced["imported"]
-        night.notes += synced["notes"]
+    for source in registry.syncing():
+        if athlete in source.connected(settings):
+            sync = sync_source.with_options(retry_delay_seconds=backoff)
+            synced = sync(settings, athlete, source.name)
+            night.imported += synced["imported"]
+            night.notes += synced["notes"]
     inbox = settings.athlete(athlete).inbox
     if inbox and inbox.exists():
         result = import_inbox.with_options(retry_delay_seconds=backoff)(settings, athlete, inbox)
@@ -137,7 +131,8 @@ def nightly(
     settings = settings or load_settings(db=db, config=config)
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
-    names += [n for n in strava_tokens.connected_athletes(settings) if n not in names]
+    for source in registry.syncing():
+        names += [n for n in source.connected(settings) if n not in names]
     # as_of: the day the rules take as today (the demo's last day; default: today)
     futures = {name: athlete_night.submit(settings, name, retry_backoff_s, as_of) for name in names}
     wait(list(futures.values()))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaitload.errors import CorruptFileError
-from gaitload.sources import strava_export
 from gaitload.sources.fit import parse_fit, read_fit_bytes
 from gaitload.sources.gpx import parse_gpx
 from gaitload.sources.model import ParsedFile
+from gaitload.sources.strava import export as strava_export
 from gaitload.sources.tcx import parse_tcx
 
 SUFFIXES = (".fit", ".fit.gz", ".gpx", ".gpx.gz", ".tcx", ".tcx.gz")

@@ -44,6 +44,39 @@ FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering", "snow
 
 
 @dataclass
+class Link:
+    """An activity's (source, external_id) pair: its identity at a service such as Strava."""
+
+    source: str
+    external_id: str
+    sport_type: str | None = None
+    """The service's own sport name, as is (Strava: Run, TrailRun, ...)."""
+    via: str | None = None
+    """How the service's fields arrived (Strava: api or export); see `MergeRule.channels`."""
+
+
+@dataclass(frozen=True)
+class MergeRule:
+    """What a source may fill on whichever copy of an activity the store keeps.
+
+    New values fill gaps and win; a copy from the source itself (an edit) replaces its
+    fields even where it cleared them; a value that came by a more trusted channel is never
+    overridden by one from a less trusted channel.
+    """
+
+    source: str
+    fields: tuple[str, ...]
+    channels: tuple[str, ...] = ()
+    """How the source's values arrive, most trusted first (Strava: api, then export)."""
+
+    def outranks(self, old_via: str | None, new_via: str | None) -> bool:
+        """Whether a value that came `old_via` must stay against one coming `new_via`."""
+        if old_via not in self.channels or new_via not in self.channels:
+            return False
+        return self.channels.index(old_via) < self.channels.index(new_via)
+
+
+@dataclass
 class Activity:
     """One activity: a whole file, or one session of a multisport file."""
 
@@ -74,9 +107,8 @@ class Activity:
     start_lon: float | None = None
     gear_id: str | None = None
     """Source-qualified, e.g. `strava:g123` (see core.gear)."""
-    strava_id: int | None = None
-    """The Strava activity this is, when known: the key that makes API, export and file one."""
-    strava_sport_type: str | None = None
+    link: Link | None = None
+    """The activity's identity at a service, when known: what makes API, export and file one."""
     trainer: bool | None = None
     description: str | None = None
     private_note: str | None = None

@@ -13,20 +13,9 @@ import polars as pl
 from gaitload import streams
 from gaitload.sources.model import SAMPLE_SCHEMA
 
-RECORD_COLUMNS = (
-    "ts",
-    "lat",
-    "lon",
-    "altitude_m",
-    "distance_m",
-    "speed_m_s",
-    "heart_rate",
-    "power_w",
-)
-
 
 def records_frame(columns: dict[str, list]) -> pl.DataFrame:
-    """Columns by name (any of `RECORD_COLUMNS` and `cadence_raw`), one row per timestamp."""
+    """Columns by name (`ts`, sample columns, `cadence_raw`), one row per timestamp."""
     schema = {**{k: v for k, v in SAMPLE_SCHEMA.items() if k in columns}, "cadence_raw": pl.Float64}
     full = {name: columns.get(name) for name in schema}
     height = len(columns["ts"])

@@ -1,12 +1,11 @@
 """One activity, whatever the source: find the stored copy, keep the richer recording.
 
 A run may reach the store as a watch's FIT file, a file in Strava's export and through the
-API. The Strava id identifies it exactly once any source has it; before that, the start time
-(and the sport, or else the distance) does. The richer recording keeps the samples and
-totals; the Strava fields (id, title, notes, gear, sport type) are merged into whichever row
-survives, so load is counted once and nothing the athlete wrote is lost. The notes a FIT
-file carries (`fit_notes`) are the file's: only another FIT copy with notes replaces them,
-so neither a Strava sync nor a copy without notes can erase them.
+API. A (source, external_id) link identifies it exactly once any copy has it; before that,
+the start time (and the sport, or else the distance) does. The richer recording keeps the
+samples and totals; what each source may fill (its `MergeRule` in the source registry:
+Strava's title, notes and gear, a FIT file's notes) is merged into whichever row survives,
+so load is counted once and nothing the athlete wrote is lost.
 """
 
 from __future__ import annotations
@@ -16,18 +15,22 @@ from dataclasses import dataclass, fields
 import duckdb
 
 from gaitload import sqlfiles
+from gaitload.sources import registry
 from gaitload.sources.model import Activity
 
 SQL = "gaitload.store.sql"
-STRAVA_FIELDS = (
-    "strava_id",
-    "strava_sport_type",
-    "trainer",
+ANNOTATIONS = (
     "name",
+    "trainer",
     "description",
     "private_note",
     "gear_id",
+    "fit_notes",
+    "surface",
+    "sport",
+    "sub_sport",
 )
+"""The columns another copy may change (update_fields.sql); a merge rule names only these."""
 
 
 @dataclass
@@ -51,30 +54,23 @@ def store(
     """Insert, replace or enrich; the caller owns the transaction."""
     existing = _find(con, activity, athlete_id, file_sha256)
     if existing is None:
-        activity_id = _insert(con, activity, athlete_id, source_file, file_sha256, fingerprint)
+        activity_id = _insert(con, activity, athlete_id, source_file, file_sha256)
+        _save_links(con, activity_id, _merged_links({}, activity, fingerprint, False, False))
         return Stored(activity_id, "inserted")
     old = _row(con, existing)
     other = old["source_file"] or f"{old['source']}:{old['source_id']}"
     same_version = old["source"] == activity.source and old["source_id"] == activity.source_id
+    merged, links = _merged(old, activity, fingerprint, authoritative=same_version)
     if same_version or _fuller(activity, old):
-        merged = _merged_strava_fields(old, activity, fingerprint, authoritative=same_version)
         for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
             con.execute(statement, {"activity_id": existing})
-        for name in (*STRAVA_FIELDS, "surface", "fit_notes"):
-            setattr(activity, name, merged[name])  # the recording's own sport stays
-        _insert(
-            con,
-            activity,
-            athlete_id,
-            source_file,
-            file_sha256,
-            merged["strava_fingerprint"],
-            activity_id=existing,
-            meta_from=merged["strava_meta_from"],
-        )
+        for name in merged.keys() - {"sport", "sub_sport"}:  # the recording's own sport stays
+            setattr(activity, name, merged[name])
+        _insert(con, activity, athlete_id, source_file, file_sha256, activity_id=existing)
+        _save_links(con, existing, links)
         return Stored(existing, "updated" if same_version else "replaced", other)
-    merged = _merged_strava_fields(old, activity, fingerprint)
-    con.execute(sqlfiles.load(SQL, "update_strava_fields.sql"), {**merged, "activity_id": existing})
+    _update(con, existing, merged)
+    _save_links(con, existing, links)
     return Stored(existing, "kept", other)
 
 
@@ -86,13 +82,11 @@ def enrich(
     *,
     authoritative: bool,
 ) -> None:
-    """Only the Strava fields (title, notes, gear, sport type) of a stored activity change."""
-    merged = _merged_strava_fields(
-        _row(con, activity_id), activity, fingerprint, authoritative=authoritative
-    )
-    con.execute(
-        sqlfiles.load(SQL, "update_strava_fields.sql"), {**merged, "activity_id": activity_id}
-    )
+    """Only what the copy's source may fill (title, notes, gear, ...) changes."""
+    old = _row(con, activity_id)
+    merged, links = _merged(old, activity, fingerprint, authoritative=authoritative)
+    _update(con, activity_id, merged)
+    _save_links(con, activity_id, links)
 
 
 def find(con: duckdb.DuckDBPyConnection, activity: Activity, athlete_id: int) -> dict | None:
@@ -101,16 +95,37 @@ def find(con: duckdb.DuckDBPyConnection, activity: Activity, athlete_id: int) ->
     return _row(con, existing) if existing is not None else None
 
 
+def forget(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, source: str, external_id: str
+) -> str | None:
+    """The athlete deleted it at the source: drop a copy only the source recorded, unlink
+    one recorded elsewhere (a file) and clear what the source had filled.
+
+    Returns what was done (deleted, unlinked) or None when nothing was stored.
+    """
+    activity_id = _by_link(con, athlete_id, source, external_id)
+    if activity_id is None:
+        return None
+    old = _row(con, activity_id)
+    if old["source"] == source:
+        for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
+            con.execute(statement, {"activity_id": activity_id})
+        return "deleted"
+    rule = registry.rule_of(source)
+    _update(con, activity_id, {name: None for name in (rule.fields if rule else ())})
+    con.execute(
+        sqlfiles.load(SQL, "delete_link.sql"), {"activity_id": activity_id, "source": source}
+    )
+    return "unlinked"
+
+
 def _find(
     con: duckdb.DuckDBPyConnection, a: Activity, athlete_id: int, file_sha256: str | None
 ) -> int | None:
-    if a.strava_id is not None:
-        row = con.execute(
-            sqlfiles.load(SQL, "activity_by_strava_id.sql"),
-            {"athlete_id": athlete_id, "strava_id": a.strava_id},
-        ).fetchone()
-        if row:
-            return row[0]
+    if a.link is not None:
+        found = _by_link(con, athlete_id, a.link.source, a.link.external_id)
+        if found is not None:
+            return found
     row = con.execute(
         sqlfiles.load(SQL, "same_activity.sql"),
         {
@@ -118,7 +133,7 @@ def _find(
             "sport": a.sport,
             "start_time_utc": a.start_time_utc,
             "file_sha256": file_sha256,
-            "strava_id": a.strava_id,
+            "link_source": a.link.source if a.link else None,
             "distance_m": a.distance_m,
             "elapsed_time_s": a.elapsed_time_s,
         },
@@ -126,10 +141,25 @@ def _find(
     return row[0] if row else None
 
 
+def _by_link(con, athlete_id: int, source: str, external_id: str) -> int | None:
+    row = con.execute(
+        sqlfiles.load(SQL, "activity_by_link.sql"),
+        {"athlete_id": athlete_id, "source": source, "external_id": str(external_id)},
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _row(con: duckdb.DuckDBPyConnection, activity_id: int) -> dict:
-    cursor = con.execute(sqlfiles.load(SQL, "stored_activity.sql"), {"activity_id": activity_id})
+    """The stored activity, with its links by source."""
+    params = {"activity_id": activity_id}
+    cursor = con.execute(sqlfiles.load(SQL, "stored_activity.sql"), params)
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone(), strict=True))
+    row = dict(zip(names, cursor.fetchone(), strict=True))
+    cursor = con.execute(sqlfiles.load(SQL, "links_of.sql"), params)
+    names = [d[0] for d in cursor.description]
+    links = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    row["links"] = {link["source"]: link for link in links}
+    return row
 
 
 def _fuller(new: Activity, old: dict) -> bool:
@@ -138,45 +168,78 @@ def _fuller(new: Activity, old: dict) -> bool:
         return old["partial"]
     if (new.samples.height > 0) != (old["samples"] > 0):
         return new.samples.height > 0
-    new_file, old_file = new.source != "strava", old["source"] != "strava"
+    new_file, old_file = _from_file(new.source), _from_file(old["source"])
     if new_file != old_file:
         return new_file
     return new.samples.height > old["samples"]
 
 
-def _meta_from(a: Activity) -> str | None:
-    if a.source == "strava":
-        return "api"
-    return "export" if a.strava_id is not None else None
+def _from_file(source: str) -> bool:
+    """A recording is a file's unless a syncing source made it from its own streams."""
+    return source not in {s.name for s in registry.syncing()}
 
 
-def _merged_strava_fields(
+def _merged(
     old: dict, new: Activity, fingerprint: str | None, *, authoritative: bool = False
-) -> dict:
-    """New values fill gaps and win, except that an export never overrides what the API said.
+) -> tuple[dict, dict]:
+    """New values fill gaps and win, except where the stored value came by a more trusted
+    channel of the same source (the API's title against the export's).
 
-    `authoritative`: fresh values from Strava (an edit), which replace the old ones even
-    where they cleared them. The sport and surface follow only when the stored recording is
-    the same source's (a Strava run relabelled a hike is a hike); a device file keeps its own.
+    `authoritative`: fresh values from the source itself (an edit), which replace its old
+    ones even where they cleared them. The sport and surface follow only when the stored
+    recording is the same source's (a Strava run relabelled a hike is a hike); a device
+    file keeps its own. Returns the merged columns and the merged links.
     """
-    new_from = _meta_from(new)
-    api_beats_new = old["strava_meta_from"] == "api" and new_from == "export"
+    link = getattr(new, "link", None)
+    own = registry.rule_of(link.source) if link else None
+    old_link = old["links"].get(link.source) if link else None
+    outranked = bool(own and old_link and own.outranks(old_link["via"], link.via))
     merged = {}
-    for name in STRAVA_FIELDS:
-        value = getattr(new, name)
-        keep_old = not authoritative and (value is None or api_beats_new)
-        merged[name] = old[name] if keep_old and old[name] is not None else value
+    for rule in registry.rules():
+        replaces = authoritative and rule is own
+        for name in rule.fields:
+            value = getattr(new, name, None)
+            keep_old = not replaces and (value is None or (rule is own and outranked))
+            merged[name] = old[name] if keep_old and old[name] is not None else value
     same_source = authoritative and old["source"] == new.source
     merged["surface"] = new.surface if same_source else new.surface or old["surface"]
     merged["sport"] = new.sport if same_source else old["sport"]
     merged["sub_sport"] = new.sub_sport if same_source else old["sub_sport"]
-    merged["strava_meta_from"] = (
-        old["strava_meta_from"] if api_beats_new else new_from or old["strava_meta_from"]
-    )
-    merged["strava_fingerprint"] = fingerprint or old["strava_fingerprint"]
-    fit_notes = getattr(new, "fit_notes", None)  # Strava's side never has them
-    merged["fit_notes"] = fit_notes if fit_notes is not None else old["fit_notes"]
-    return merged
+    return merged, _merged_links(old["links"], new, fingerprint, authoritative, outranked)
+
+
+def _merged_links(
+    old_links: dict, new: Activity, fingerprint: str | None, authoritative: bool, outranked: bool
+) -> dict:
+    links = dict(old_links)
+    link = getattr(new, "link", None)
+    if link is None:
+        return links
+    old = old_links.get(link.source) or {}
+    keep_sport = not authoritative and (link.sport_type is None or outranked)
+    links[link.source] = {
+        "source": link.source,
+        "external_id": str(link.external_id),
+        "sport_type": (
+            old.get("sport_type")
+            if keep_sport and old.get("sport_type") is not None
+            else link.sport_type
+        ),
+        "via": old.get("via") if outranked else link.via or old.get("via"),
+        "fingerprint": fingerprint or old.get("fingerprint"),
+    }
+    return links
+
+
+def _save_links(con: duckdb.DuckDBPyConnection, activity_id: int, links: dict) -> None:
+    for link in links.values():
+        con.execute(sqlfiles.load(SQL, "save_link.sql"), {**link, "activity_id": activity_id})
+
+
+def _update(con: duckdb.DuckDBPyConnection, activity_id: int, values: dict) -> None:
+    old = _row(con, activity_id)
+    params = {name: values.get(name, old[name]) for name in ANNOTATIONS}
+    con.execute(sqlfiles.load(SQL, "update_fields.sql"), {**params, "activity_id": activity_id})
 
 
 def _insert(
@@ -185,12 +248,11 @@ def _insert(
     athlete_id: int,
     source_file: str | None,
     file_sha256: str | None,
-    fingerprint: str | None,
     *,
     activity_id: int | None = None,
-    meta_from: str | None = None,
 ) -> int:
-    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in ("samples", "laps")}
+    skip = ("samples", "laps", "link")
+    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in skip}
     (activity_id,) = con.execute(
         sqlfiles.load(SQL, "insert_activity.sql"),
         {
@@ -200,8 +262,6 @@ def _insert(
             "source_file": source_file,
             "file_sha256": file_sha256,
             "samples": a.samples.height,
-            "strava_meta_from": meta_from or _meta_from(a),
-            "strava_fingerprint": fingerprint,
         },
     ).fetchone()
     con.register("new_laps", a.laps)
@@ -218,35 +278,3 @@ def _insert(
         con.unregister("new_laps")
         con.unregister("new_samples")
     return activity_id
-
-
-def forget_strava(con: duckdb.DuckDBPyConnection, athlete_id: int, strava_id: int) -> str | None:
-    """The athlete deleted it on Strava: drop an API-only copy, unlink one from a file.
-
-    Returns what was done (deleted, unlinked) or None when nothing was stored.
-    """
-    row = con.execute(
-        sqlfiles.load(SQL, "activity_by_strava_id.sql"),
-        {"athlete_id": athlete_id, "strava_id": strava_id},
-    ).fetchone()
-    if row is None:
-        return None
-    (activity_id,) = row
-    old = _row(con, activity_id)
-    if old["source"] == "strava":
-        for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
-            con.execute(statement, {"activity_id": activity_id})
-        return "deleted"
-    cleared = {name: None for name in STRAVA_FIELDS} | {
-        "name": None,
-        "surface": old["surface"],
-        "sport": old["sport"],
-        "sub_sport": old["sub_sport"],
-        "strava_meta_from": None,
-        "strava_fingerprint": None,
-        "fit_notes": old["fit_notes"],
-    }
-    con.execute(
-        sqlfiles.load(SQL, "update_strava_fields.sql"), {**cleared, "activity_id": activity_id}
-    )
-    return "unlinked"

@@ -26,8 +26,8 @@ SELECT
     a.max_hr,
     a.device,
     a.gear_id,
-    a.strava_id,
-    a.strava_sport_type,
+    strava.external_id::BIGINT AS strava_id,
+    strava.sport_type AS strava_sport_type,
     a.trainer,
     a.description,
     a.private_note,
@@ -39,6 +39,14 @@ SELECT
     a.start_lon,
     a.imported_at
 FROM core.activities a
+JOIN core.athletes t USING (athlete_id)
+LEFT JOIN core.activity_sources strava ON strava.activity_id = a.activity_id
+    AND strava.source = 'strava';
+
+-- Every activity's identities at services: (source, external_id), e.g. ('strava', '1234').
+CREATE OR REPLACE VIEW activity_sources AS
+SELECT l.activity_id, t.name AS athlete, l.source, l.external_id, l.sport_type, l.via
+FROM core.activity_sources l JOIN core.activities a USING (activity_id)
 JOIN core.athletes t USING (athlete_id);
 
 CREATE OR REPLACE VIEW laps AS
@@ -61,7 +69,12 @@ SELECT l.ingest_id, l.run_id, l.logged_at, t.name AS athlete, l.source, l.path, 
        l.status, l.reason, l.activities, l.records, l.decoder
 FROM core.ingest_log l LEFT JOIN core.athletes t USING (athlete_id);
 
-CREATE OR REPLACE VIEW strava_sync AS
-SELECT t.name AS athlete, s.strava_athlete_id, s.cursor_start_utc, s.backfill_done,
+CREATE OR REPLACE VIEW source_sync AS
+SELECT s.source, t.name AS athlete, s.account_id, s.cursor_start_utc, s.backfill_done,
        s.activities_synced, s.last_sync_at, s.last_reconciled_at, s.last_stop_reason
-FROM core.strava_sync s JOIN core.athletes t USING (athlete_id);
+FROM core.source_sync s JOIN core.athletes t USING (athlete_id);
+
+CREATE OR REPLACE VIEW strava_sync AS
+SELECT athlete, account_id::BIGINT AS strava_athlete_id, cursor_start_utc, backfill_done,
+       activities_synced, last_sync_at, last_reconciled_at, last_stop_reason
+FROM source_sync WHERE source = 'strava';

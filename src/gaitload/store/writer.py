@@ -8,14 +8,11 @@ complete file after a truncated one) is recognised by athlete, sport and start t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import AthleteSettings
-from gaitload.sources import strava as strava_names
-from gaitload.sources import strava_export
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import activities, db
 
@@ -145,7 +142,6 @@ def _save_activity(
     athlete_id: int,
     outcome: FileOutcome,
 ) -> None:
-    activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
     stored = activities.store(
         con, activity, athlete_id, source_file=parsed.path.name, file_sha256=parsed.sha256
     )
@@ -192,48 +188,3 @@ def save_gear(
         distance_m=distance_m,
         retired=retired,
     )
-
-
-def save_export_gear(
-    con: duckdb.DuckDBPyConnection, athlete_id: int, gear: list[strava_export.ExportGear]
-) -> None:
-    for item in gear:
-        save_gear(
-            con, athlete_id, strava_export.gear_id(item.name, athlete_id), item.kind, item.name
-        )
-
-
-def adopt_export_gear(
-    con: duckdb.DuckDBPyConnection, athlete_id: int, gear_id: str, name: str
-) -> None:
-    params = {
-        "athlete_id": athlete_id,
-        "gear_id": gear_id,
-        "export_gear_id": strava_export.gear_id(name, athlete_id),
-    }
-    for statement in sqlfiles.statements(SQL, "adopt_export_gear.sql"):
-        con.execute(statement, params)
-
-
-def link_export_row(
-    con: duckdb.DuckDBPyConnection, athlete_id: int, sha256: str, row: strava_export.ExportRow
-) -> int | None:
-    """A file imported before (from the watch) is in the export too: give it its Strava id."""
-    found = _execute(
-        con, "activity_of_file.sql", athlete_id=athlete_id, sha256=sha256, start_utc=row.start_utc
-    ).fetchone()
-    if found is None:
-        return None
-    fields = SimpleNamespace(
-        source="export",
-        strava_id=row.strava_id,
-        strava_sport_type=row.sport_type,
-        trainer=None,
-        name=row.name,
-        description=row.description,
-        private_note=row.private_note,
-        gear_id=strava_export.gear_id(row.gear, athlete_id) if row.gear else None,
-        surface=strava_names.surface_of(row.sport_type, None) if row.sport_type else None,
-    )
-    activities.enrich(con, found[0], fields, None, authoritative=False)
-    return found[0]

@@ -26,8 +26,8 @@ from gaitload.errors import (
     StravaAuthError,
     StravaUnavailable,
 )
-from gaitload.strava import tokens as token_store
-from gaitload.strava.budget import RateBudget
+from gaitload.sources.strava import tokens as token_store
+from gaitload.sources.strava.budget import RateBudget
 
 T = TypeVar("T")
 REFRESH_MARGIN_S = 300

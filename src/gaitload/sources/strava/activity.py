@@ -19,7 +19,7 @@ import polars as pl
 
 from gaitload import streams as stream_math
 from gaitload.sources import local_time
-from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, Activity
+from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, Activity, Link
 from gaitload.sources.records import records_frame, samples_from_records
 
 STREAM_TYPES = [
@@ -151,8 +151,7 @@ def to_activity(detail: Any, streams: dict[str, Any] | None, athlete_timezone: s
         start_lat=latlng[0],
         start_lon=latlng[1],
         gear_id=f"strava:{detail.gear_id}" if detail.gear_id else None,
-        strava_id=int(detail.id),
-        strava_sport_type=sport_type,
+        link=Link("strava", str(detail.id), sport_type, via="api"),
         trainer=detail.trainer,
         description=getattr(detail, "description", None),
         private_note=getattr(detail, "private_note", None),

@@ -82,14 +82,6 @@ class RateBudget:
         self.waited_s += wait
         self.short_usage = 0  # a new window has begun; the next answer says exactly
 
-    def describe(self) -> str:
-        if self.short_limit is None:
-            return "no requests yet"
-        return (
-            f"{self.short_usage}/{self.short_limit} this 15 min, "
-            f"{self.daily_usage}/{self.daily_limit} today"
-        )
-
     def _forget_reset_windows(self) -> None:
         if self.seen_at is None:
             return

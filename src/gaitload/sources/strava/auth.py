@@ -19,8 +19,8 @@ from stravalib import exc
 
 from gaitload.config import Settings
 from gaitload.errors import ConfigError, StravaAppInactive, StravaAuthError, StravaUnavailable
-from gaitload.strava import tokens as token_store
-from gaitload.strava.api import INACTIVE, app_credentials, make_client
+from gaitload.sources.strava import tokens as token_store
+from gaitload.sources.strava.api import INACTIVE, app_credentials, make_client
 
 SCOPES = ["activity:read_all", "profile:read_all"]
 CALLBACK_PATH = "/gaitload/strava"

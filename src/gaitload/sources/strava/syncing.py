@@ -23,15 +23,16 @@ from stravalib import model
 from gaitload import metrics, pain, sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import RateLimitSpent, StravaAuthError, StravaUnavailable
-from gaitload.sources import strava as mapping
-from gaitload.store import activities, db, writer
+from gaitload.sources.strava import activity as mapping
+from gaitload.sources.strava import linking
+from gaitload.sources.strava import tokens as token_store
+from gaitload.sources.strava.api import NotFound, StravaApi
+from gaitload.sources.strava.budget import RateBudget
+from gaitload.store import activities, db, sync_state, writer
 from gaitload.store.writer import FileOutcome
-from gaitload.strava import tokens as token_store
-from gaitload.strava.api import NotFound, StravaApi
-from gaitload.strava.budget import RateBudget
 
-SQL = "gaitload.strava.sql"
-RECORDING_FIELDS = ("start_time_utc", "elapsed_time_s", "distance_m")
+SQL = "gaitload.sources.strava.sql"
+SOURCE = "strava"
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _ordered(settings: Settings, names: list[str]) -> list[str]:
     if not settings.db_path.exists():
         return names
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
-        order = [r[0] for r in con.execute(sqlfiles.load(SQL, "sync_order.sql")).fetchall()]
+        order = sync_state.athletes_in_order(con, SOURCE)
     rank = {name: i for i, name in enumerate(order)}
     return sorted(names, key=lambda n: rank.get(n, len(rank)))
 
@@ -144,9 +145,7 @@ class _AthleteSync:
             self.athlete_id, self.timezone = writer.ensure_athlete(
                 con, settings.athlete(self.name), settings.default_timezone
             )
-            state = con.execute(
-                sqlfiles.load(SQL, "sync_state.sql"), {"athlete_id": self.athlete_id}
-            ).fetchone()
+            state = sync_state.load(con, SOURCE, self.athlete_id)
             self.linked = self._read_linked(con)
             self.known_gear = {
                 r[0]
@@ -154,7 +153,8 @@ class _AthleteSync:
                     sqlfiles.load(SQL, "known_gear.sql"), {"athlete_id": self.athlete_id}
                 ).fetchall()
             }
-        self.strava_athlete_id, self.cursor, self.backfill_done, _ = state or (None, None, False, 0)
+        self.strava_athlete_id = int(state.account_id) if state.account_id else None
+        self.cursor, self.backfill_done = state.cursor, state.backfill_done
         report.cursor = self.cursor
 
     def run(self) -> None:
@@ -203,13 +203,9 @@ class _AthleteSync:
             if strava_id in self.fetched:
                 continue
             stored = linked.get(strava_id)
-            if stored is None or stored["strava_fingerprint"] != mapping.fingerprint(summary):
+            if stored is None or stored["fingerprint"] != mapping.fingerprint(summary):
                 self._one(summary, advance=False)
-        self._write(
-            lambda con: con.execute(
-                sqlfiles.load(SQL, "mark_reconciled.sql"), {"athlete_id": self.athlete_id}
-            )
-        )
+        self._write(lambda con: sync_state.mark_reconciled(con, SOURCE, self.athlete_id))
         self.report.reconciled = True
 
     # -- phase 3: notes are often written after the run ------------------------------------
@@ -226,14 +222,10 @@ class _AthleteSync:
         strava_id = int(summary["id"])
         print_ = mapping.fingerprint(summary)
         stored = self.linked.get(strava_id)
-        if stored and stored["strava_fingerprint"] == print_:
+        if stored and stored["fingerprint"] == print_:
             self._advance(summary, advance)
             return
-        if (
-            stored
-            and stored["strava_fingerprint"] is None
-            and stored["strava_meta_from"] == "export"
-        ):
+        if stored and stored["fingerprint"] is None and stored["via"] == "export":
             # known from the export: the list's summary adds what the export lacks, for free
             activity = mapping.to_activity(_summary_model(summary), None, self.timezone)
             self._write(
@@ -299,7 +291,7 @@ class _AthleteSync:
         reason = f"{stored.action} #{stored.activity_id}" + (
             f" ({stored.other})" if stored.other else ""
         )
-        self._log(con, activity.strava_id, status, reason, activity.samples.height)
+        self._log(con, activity.link.external_id, status, reason, activity.samples.height)
         self._advance_in(con, summary, advance)
 
     def _enrich(self, con, stored, activity, print_, authoritative, summary, advance) -> None:
@@ -308,12 +300,14 @@ class _AthleteSync:
             self.report.updated += 1
         else:
             self.report.merged += 1
-        self._log(con, activity.strava_id, "updated", f"Strava fields of #{stored['activity_id']}")
+        self._log(
+            con, activity.link.external_id, "updated", f"Strava fields of #{stored['activity_id']}"
+        )
         if summary is not None:
             self._advance_in(con, summary, advance)
 
     def _forget(self, con, strava_id: int, why: str, summary: dict | None = None) -> None:
-        done = activities.forget_strava(con, self.athlete_id, strava_id)
+        done = activities.forget(con, self.athlete_id, SOURCE, str(strava_id))
         if done:
             self.report.deleted += 1
             self._log(con, strava_id, "deleted", f"{why}: {done}")
@@ -344,16 +338,16 @@ class _AthleteSync:
     def _save_state(
         self, con, *, synced: int = 0, backfill_done: bool = False, stop_reason: str | None = None
     ) -> None:
-        con.execute(
-            sqlfiles.load(SQL, "save_sync_state.sql"),
-            {
-                "athlete_id": self.athlete_id,
-                "strava_athlete_id": self.strava_athlete_id,
-                "cursor_start_utc": self.cursor,
-                "backfill_done": backfill_done,
-                "synced": synced,
-                "stop_reason": stop_reason,
-            },
+        account = str(self.strava_athlete_id) if self.strava_athlete_id is not None else None
+        sync_state.save(
+            con,
+            SOURCE,
+            self.athlete_id,
+            account_id=account,
+            cursor=self.cursor,
+            synced=synced,
+            backfill_done=backfill_done,
+            stop_reason=stop_reason,
         )
 
     def _log(self, con, strava_id, status: str, reason: str, records: int = 0) -> None:
@@ -401,18 +395,15 @@ class _AthleteSync:
         gear_id, name = f"strava:{gear.id}", gear.name or gear.id
         distance = float(gear.distance) if gear.distance is not None else None
         writer.save_gear(con, self.athlete_id, gear_id, kind, name, distance)
-        writer.adopt_export_gear(con, self.athlete_id, gear_id, name)
+        linking.adopt_export_gear(con, self.athlete_id, gear_id, name)
         self.known_gear.add(gear_id)
         self.report.gear += 1
 
     # -- helpers ---------------------------------------------------------------------------
     def _read_linked(self, con) -> dict[int, dict]:
         """Stored activities by Strava id, read once; `_write` keeps the map current."""
-        cursor = con.execute(
-            sqlfiles.load(SQL, "linked_activities.sql"), {"athlete_id": self.athlete_id}
-        )
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        linked = sync_state.linked(con, SOURCE, self.athlete_id)
+        return {int(external_id): stored for external_id, stored in linked.items()}
 
     def _file_copy(self, activity) -> bool:
         with self._db() as con:

@@ -25,8 +25,8 @@ from dateutil import parser as date_parser
 
 from gaitload.errors import CorruptFileError
 from gaitload.sources import local_time
-from gaitload.sources import strava as strava_names
-from gaitload.sources.model import FOOT_SPORTS, Activity
+from gaitload.sources.model import FOOT_SPORTS, Activity, Link
+from gaitload.sources.strava import activity as strava_names
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200
@@ -74,10 +74,6 @@ class Export:
     unknown: list[str] = field(default_factory=list)
     unsafe: list[str] = field(default_factory=list)
     csv_problem: str | None = None
-
-    @property
-    def is_zip(self) -> bool:
-        return self.root.is_file()
 
 
 def is_export(path: Path) -> bool:
@@ -196,8 +192,7 @@ def apply_row(activity: Activity, row: ExportRow) -> None:
     """The Strava fields from activities.csv onto an activity parsed from its file."""
     sport_type = row.sport_type
     activity.source = "export"
-    activity.strava_id = row.strava_id
-    activity.strava_sport_type = sport_type
+    activity.link = Link("strava", str(row.strava_id), sport_type, via="export")
     activity.name = row.name or activity.name
     activity.description = row.description
     activity.private_note = row.private_note

@@ -1,1 +1,0 @@
-SELECT activity_id FROM core.activities WHERE athlete_id = $athlete_id AND strava_id = $strava_id
