@@ -20,7 +20,7 @@ import pytest
 
 from gaitload import sqlfiles
 from gaitload.config import load_settings
-from gaitload.errors import DeliveryError
+from gaitload.errors import ChannelLoginError, DeliveryError
 from gaitload.notify import EmailChannel, outbox_files, send_alerts
 from gaitload.notify import deliver as deliver_module
 from gaitload.rules.catalogue import SEVERITIES, notified
@@ -48,6 +48,8 @@ class JournalChannel:
         return f"{self.path}#{athlete}"
 
     def __enter__(self) -> JournalChannel:
+        if self.down == "login":
+            raise ChannelLoginError("the journal service refused the token")
         if self.down:
             raise DeliveryError(self.down)
         return self
@@ -147,6 +149,17 @@ def test_a_channel_that_is_down_waits_without_the_other_sending_twice(anna, tmp_
     assert report.sent == [("anna", f"{up.path}#anna")]
     assert len(outbox_files(anna)) == 1 and len(up.lines()) == 1
     assert q(anna, "SELECT DISTINCT delivery FROM alerts WHERE severity <> 'info'") == [("sent",)]
+
+
+def test_a_refused_login_on_one_channel_lets_the_others_deliver_first(anna, tmp_path):
+    refused = JournalChannel(tmp_path / "journal.jsonl", down="login")
+    with pytest.raises(ChannelLoginError, match="refused the token"):
+        send_alerts(anna, as_of=AS_OF, channels=[refused, EmailChannel(anna)])
+    assert len(outbox_files(anna)) == 1
+    assert q(anna, "SELECT channel, status, attempts FROM core.alert_messages ORDER BY 1") == [
+        ("email", "sent", 1),
+        ("journal", "pending", 1),
+    ]
 
 
 def test_only_the_catalogues_notified_severities_are_notified(anna):

@@ -76,7 +76,8 @@ def send_alerts(
     email channel's SMTP server or outbox).
 
     Raises `DeliveryError` (for email `MailDeliveryError`) after recording when any message
-    could not be delivered: those stay pending, with the error, for the next run.
+    could not be delivered: those stay pending, with the error, for the next run. A channel
+    whose login was refused raises its `ChannelLoginError` once the others have delivered.
     """
     require_database(settings)
     if channels is None:
@@ -90,6 +91,7 @@ def send_alerts(
         transport=", ".join(c.kind for c in channels), where=", ".join(c.where for c in channels)
     )
     failing: list[Channel] = []
+    refused_login: ChannelLoginError | None = None
     with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
         record(con, settings, evaluate(con, settings, as_of=as_of, athlete=athlete), channels)
         by_name = {c.name: c for c in channels}
@@ -99,10 +101,15 @@ def send_alerts(
         for channel in channels:
             mine = [m for m in queued if m["channel"] == channel.name]
             failed = len(report.failed)
-            if mine:
-                _deliver(con, channel, mine, composed, report)
+            try:
+                if mine:
+                    _deliver(con, channel, mine, composed, report)
+            except ChannelLoginError as exc:  # the other channels still deliver
+                refused_login = refused_login or exc
             if len(report.failed) > failed:
                 failing.append(channel)
+    if refused_login is not None:
+        raise refused_login
     if report.failed:
         error = report.failed[0][1]
         one = failing[0] if len(failing) == 1 else None
