@@ -5,14 +5,16 @@
      │    ├── DatabaseLockedError
      │    ├── RateLimitSpent    Strava's request budget is used up: the next run resumes
      │    ├── StravaUnavailable Strava kept failing (5xx, timeouts) after retries
-     │    └── MailDeliveryError SMTP down, refused or timed out: the email stays pending
+     │    └── DeliveryError     a channel could not deliver: the notification stays pending
+     │         └── MailDeliveryError SMTP down, refused or timed out
      └── TerminalError         retrying will not help until something changes
           ├── ConfigError
           ├── DiskFullError     the disk (or the file size limit) is full: free space, re-run
           ├── CorruptFileError
           ├── StravaAuthError   no token, or Strava revoked it: the athlete must log in again
           ├── StravaAppInactive the API application is inactive (owner has no subscription)
-          └── MailLoginError    the SMTP server refused the user name or password
+          └── ChannelLoginError a channel's service refused its credentials
+               └── MailLoginError    the SMTP server refused the user name or password
 
 The CLI turns any of them into one line that says what to do; Prefect retries only
 `TransientError`.
@@ -68,12 +70,21 @@ class StravaAppInactive(TerminalError):
     """Strava refuses every call of this API application (HTTP 403, Application Inactive)."""
 
 
-class MailDeliveryError(TransientError):
+class DeliveryError(TransientError):
+    """A notification was not delivered (service down, refused it, timed out); it stays
+    pending with the error recorded, and the next send retries it."""
+
+
+class MailDeliveryError(DeliveryError):
     """An alert email was not delivered (server down, refused it, timed out); it stays pending
     with the error recorded, and the next send retries it."""
 
 
-class MailLoginError(TerminalError):
+class ChannelLoginError(TerminalError):
+    """A channel's service refused its credentials: they need fixing before a retry helps."""
+
+
+class MailLoginError(ChannelLoginError):
     """The SMTP server refused the login: the credentials need fixing before a retry helps."""
 
 

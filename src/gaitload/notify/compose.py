@@ -1,77 +1,40 @@
-"""An alert email: the templates in `templates/` filled in, plain text + HTML + the chart.
+"""A notification: the templates in `templates/` filled in, plain text + HTML + the chart.
 
-The HTML template autoescapes everything it is given, so activity and shoe names, pain
-notes, or an athlete called `<b>`, arrive as text. Headers carry the athlete and factor
-ids, so mail rules can sort on them. Pain reported in the chart's weeks gets a section of
-its own, each entry next to the load before it, and red marks on the chart.
+Composed once per message, whatever the channels. The HTML template autoescapes everything
+it is given, so activity and shoe names, pain notes, or an athlete called `<b>`, arrive as
+text. Pain reported in the chart's weeks gets a section of its own, each entry next to the
+load before it, and red marks on the chart.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+import json
+import uuid
+from datetime import date, timedelta
 from functools import cache
 
 import duckdb
 import jinja2
 
 from gaitload import sqlfiles
-from gaitload.config import Settings
-from gaitload.errors import ConfigError
 from gaitload.notify.chart import WEEKS, weekly_chart
+from gaitload.notify.notification import Evidence, Notification, one_line
 from gaitload.pain.context import LOOKBACK_DAYS, place_label
-from gaitload.rules.catalogue import catalogue
+from gaitload.rules.catalogue import SEVERITIES, catalogue
 from gaitload.rules.messages import number
 
 SQL = "gaitload.notify.sql"
 
 
-@dataclass(frozen=True)
-class Recipients:
-    to: str
-    cc: str | None
-
-    def __str__(self) -> str:
-        return ", ".join(a for a in (self.to, self.cc) if a)
-
-
-def recipients(settings: Settings, athlete: str, *, smtp: bool) -> Recipients:
-    """The athlete's own address, else GAITLOAD_ALERT_TO; the coach, if any, in Cc."""
-    athlete_settings = settings.athlete(athlete)
-    address = athlete_settings.email or settings.mail.alert_to
-    if not address:
-        if smtp:
-            raise ConfigError(
-                f"no email address for athlete {athlete!r}: set email under "
-                f"[athletes.{athlete}] in gaitload.toml, or GAITLOAD_ALERT_TO"
-            )
-        address = "athlete@localhost"  # an outbox file still needs a To
-    name = _header_text(athlete)
-    to = address if "<" in address else formataddr((name, address))
-    return Recipients(to=to, cc=athlete_settings.coach)
-
-
 def compose(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    *,
-    message_id: str,
-    athlete: str,
-    as_of: date,
-    to: Recipients,
-) -> EmailMessage | None:
-    """The message for a queued Message-ID, or None when all its episodes were withdrawn."""
-    alerts = _alerts(con, message_id)
-    if not alerts:
-        return None
+    con: duckdb.DuckDBPyConnection, *, athlete: str, as_of: date, alerts: list[dict]
+) -> Notification:
+    """The notification about `alerts` (from `message_alerts`, not empty) as of a day."""
     weeks = _weeks(con, athlete, as_of)
     marked = {_monday(a["severity_since"]) for a in alerts}
     pain = _pain(con, athlete, weeks[0][0], as_of)
     pain_days = pain_marks(pain)
-    cid = make_msgid(domain=parseaddr(settings.mail.mail_from)[1].rpartition("@")[2] or "gaitload")
+    chart_id = f"{uuid.uuid4().hex}@gaitload"
     email = catalogue().email
     context = {
         "athlete": athlete,
@@ -85,38 +48,42 @@ def compose(
             for week, _ in weeks
         },
         "lookback_weeks": LOOKBACK_DAYS // 7,
-        "chart_cid": cid[1:-1],
+        "chart_cid": chart_id,
         "professional_intro": email["professional_intro"],
         "professional": email["professional"],
         "not_a_diagnosis": email["not_a_diagnosis"],
     }
-    subject = _header_text(_render("subject.txt.j2", context))
-    context["subject"] = subject
-
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = settings.mail.mail_from
-    message["To"] = to.to
-    if to.cc:
-        message["Cc"] = to.cc
-    message["Date"] = format_datetime(datetime.now().astimezone())
-    message["Message-ID"] = message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Gaitload-Athlete"] = _header_text(athlete)
-    message["X-Gaitload-As-Of"] = as_of.isoformat()
-    message["X-Gaitload-Factors"] = ", ".join(a["factor"] for a in alerts)
-    message["X-Gaitload-Severity"] = alerts[0]["severity"]
-    message.set_content(_render("alert.txt.j2", context))
-    message.add_alternative(_render("alert.html.j2", context), subtype="html")
-    png = weekly_chart(weeks, marked, as_of, pain=pain_days)
-    message.get_payload()[1].add_related(
-        png, "image", "png", cid=cid, disposition="inline", filename="running-per-week.png"
+    title = one_line(_render("subject.txt.j2", context))
+    context["subject"] = title
+    return Notification(
+        athlete=athlete,
+        as_of=as_of,
+        title=title,
+        severity=alerts[0]["severity"],
+        text=_render("alert.txt.j2", context),
+        html=_render("alert.html.j2", context),
+        chart=weekly_chart(weeks, marked, as_of, pain=pain_days),
+        chart_id=chart_id,
+        evidence=tuple(
+            Evidence(
+                episode_id=a["episode_id"],
+                factor=a["factor"],
+                title=a["title"],
+                severity=a["severity"],
+                message=a["message"],
+                numbers=json.loads(a["evidence"]),
+            )
+            for a in alerts
+        ),
     )
-    return message
 
 
-def _alerts(con: duckdb.DuckDBPyConnection, message_id: str) -> list[dict]:
-    cursor = con.execute(sqlfiles.load(SQL, "message_alerts.sql"), {"message_id": message_id})
+def message_alerts(con: duckdb.DuckDBPyConnection, message_id: str) -> list[dict]:
+    """The live episodes a queued message is about, most severe first (none: all withdrawn)."""
+    cursor = con.execute(
+        sqlfiles.load(SQL, "message_alerts.sql"),
+        {"message_id": message_id, "severities": list(SEVERITIES)},
+    )
     columns = [d[0] for d in cursor.description]
     rules = catalogue().rules
     alerts = []
@@ -176,11 +143,6 @@ def _advice(alerts: list[dict]) -> list[str]:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _header_text(text: str) -> str:
-    """No line breaks or control characters in a header (user-supplied names end up there)."""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
 
 
 @cache

@@ -15,8 +15,10 @@ from importlib.resources import files
 from gaitload.errors import ConfigError
 
 SEVERITIES = ("info", "warn", "high")
-"""In rising order; `warn` and `high` are emailed."""
-EMAILED = ("warn", "high")
+"""In rising order: the one definition. SQL that compares severities is given this list as
+`$severities` (`list_position($severities, severity)` is the level)."""
+NOTIFY_FROM = "warn"
+"""The lowest severity that is notified (`info` is only recorded)."""
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,8 @@ def thresholds_for(
 
 def level(severity: str) -> int:
     return SEVERITIES.index(severity)
+
+
+def notified() -> tuple[str, ...]:
+    """The severities a channel is told about, in rising order."""
+    return SEVERITIES[level(NOTIFY_FROM) :]

@@ -18,7 +18,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
-from gaitload.rules.catalogue import catalogue, thresholds_for
+from gaitload.rules.catalogue import SEVERITIES, catalogue, thresholds_for
 from gaitload.rules.messages import render_message
 
 SQL = "gaitload.rules.sql"
@@ -97,7 +97,9 @@ def _evaluate_athlete(
         )
         values = {"athlete": athlete, "as_of": as_of, "factor": factor, **thresholds[factor]}
         con.execute(sql, {k: v for k, v in values.items() if k in _PARAM.findall(sql)})
-    cursor = con.execute(sqlfiles.load(SQL, "episodes.sql"), {"as_of": as_of})
+    cursor = con.execute(
+        sqlfiles.load(SQL, "episodes.sql"), {"as_of": as_of, "severities": list(SEVERITIES)}
+    )
     columns = [d[0] for d in cursor.description]
     episodes = []
     for row in cursor.fetchall():

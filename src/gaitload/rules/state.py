@@ -1,4 +1,4 @@
-"""Alert state: an evaluation merged into the stored episodes, and what to email decided.
+"""Alert state: an evaluation merged into the stored episodes, and what to notify decided.
 
 An episode keeps its id across evaluations: a new evaluation's episode updates the stored
 one of the same athlete, factor and subject whose span it overlaps (a late import or an
@@ -6,53 +6,63 @@ earlier opening day does not make it a new episode, so it is not emailed again).
 episodes the evaluation no longer finds are withdrawn, never deleted: their emails stay
 on record.
 
-Emailing is decided here, in the same transaction: each warn/high episode gets one notice
-per severity it reaches (so it is emailed once, and again only when it escalates). Recent
-ones join the athlete's pending message; older ones are recorded as past.
+Notifying is decided here, in the same transaction: each episode at a notified severity
+gets one notice per severity it reaches and per channel (so each channel tells it once, and
+again only when it escalates). Recent ones join the athlete's pending message on that
+channel, whose id the channel makes (for email, the Message-ID); older ones are recorded as
+past.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from email.utils import make_msgid, parseaddr
 
 import duckdb
 
 from gaitload import sqlfiles
 from gaitload.config import Settings
-from gaitload.rules.catalogue import catalogue
+from gaitload.notify.channel import Channel
+from gaitload.notify.registry import channels_for
+from gaitload.rules.catalogue import SEVERITIES, catalogue, notified
 from gaitload.rules.evaluate import Episode, Evaluation
 from gaitload.store import db
 
 SQL = "gaitload.rules.sql"
 EMAIL_WINDOW_DAYS = 7
-"""Episodes older than this (and no longer open) are recorded as past, not emailed."""
+"""Episodes older than this (and no longer open) are recorded as past, not notified."""
 
 
 @dataclass(frozen=True)
 class RecordReport:
     episodes: int
     queued: int
-    """Notices that joined a message to send."""
+    """Notices (one per channel) that joined a message to send."""
     past: int
-    """Notices recorded as past: too old to email."""
+    """Notices recorded as past: too old to notify."""
 
 
 def record(
-    con: duckdb.DuckDBPyConnection, settings: Settings, evaluation: Evaluation
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    evaluation: Evaluation,
+    channels: Sequence[Channel] | None = None,
 ) -> RecordReport:
-    """Store an evaluation's episodes and queue the emails they call for, per athlete."""
+    """Store an evaluation's episodes and queue the notifications they call for, per athlete
+    and channel (default: the channels the settings turn on)."""
+    if channels is None:
+        channels = channels_for(settings)
     queued = past = 0
     for athlete, as_of in evaluation.as_of.items():
         episodes = [e for e in evaluation.episodes if e.athlete == athlete]
         with db.transaction(con):
             athlete_id = _athlete_id(con, athlete)
             _merge(con, athlete_id, episodes, as_of)
-            q, p = _decide(con, settings, athlete, athlete_id, as_of)
-        queued, past = queued + q, past + p
+            for channel in channels:
+                q, p = _decide(con, channel, athlete, athlete_id, as_of)
+                queued, past = queued + q, past + p
     return RecordReport(episodes=len(evaluation.episodes), queued=queued, past=past)
 
 
@@ -119,7 +129,7 @@ def _values(episode: Episode, as_of: date) -> dict:
 
 def _decide(
     con: duckdb.DuckDBPyConnection,
-    settings: Settings,
+    channel: Channel,
     athlete: str,
     athlete_id: int,
     as_of: date,
@@ -128,18 +138,22 @@ def _decide(
         con,
         "notices_due.sql",
         athlete_id=athlete_id,
+        channel=channel.name,
         as_of=as_of,
         window_days=EMAIL_WINDOW_DAYS,
+        severities=list(SEVERITIES),
+        notified=list(notified()),
     )
     message_id = None
     for notice in due:
         if notice["recent"] and message_id is None:
-            message_id = _pending_message(con, settings, athlete, athlete_id, as_of)
+            message_id = _pending_message(con, channel, athlete, athlete_id, as_of)
         _execute(
             con,
             "decide_notice.sql",
             episode_id=notice["episode_id"],
             severity=notice["severity"],
+            channel=channel.name,
             message_id=message_id if notice["recent"] else None,
         )
     recent = sum(1 for n in due if n["recent"])
@@ -147,23 +161,23 @@ def _decide(
 
 
 def _pending_message(
-    con: duckdb.DuckDBPyConnection, settings: Settings, athlete: str, athlete_id: int, as_of: date
+    con: duckdb.DuckDBPyConnection, channel: Channel, athlete: str, athlete_id: int, as_of: date
 ) -> str:
-    """The athlete's message not yet tried, or a new one with its Message-ID chosen now."""
-    rows = _rows(con, "pending_message.sql", athlete_id=athlete_id)
+    """The athlete's message on the channel not yet tried, or a new one, its id made now by
+    the channel."""
+    rows = _rows(con, "pending_message.sql", athlete_id=athlete_id, channel=channel.name)
     if rows:
         message_id = rows[0]["message_id"]
-        con.execute(
-            "UPDATE core.alert_messages SET as_of = greatest(as_of, ?) WHERE message_id = ?",
-            [as_of, message_id],
-        )
+        _execute(con, "extend_message.sql", message_id=message_id, as_of=as_of)
         return message_id
-    domain = parseaddr(settings.mail.mail_from)[1].rpartition("@")[2] or "gaitload.localhost"
-    slug = re.sub(r"[^a-z0-9]+", "-", athlete.lower()).strip("-") or "athlete"
-    message_id = make_msgid(idstring=f"gaitload.{slug}", domain=domain)
-    con.execute(
-        "INSERT INTO core.alert_messages (message_id, athlete_id, as_of) VALUES (?, ?, ?)",
-        [message_id, athlete_id, as_of],
+    message_id = channel.new_message_id(athlete)
+    _execute(
+        con,
+        "queue_message.sql",
+        message_id=message_id,
+        channel=channel.name,
+        athlete_id=athlete_id,
+        as_of=as_of,
     )
     return message_id
 

@@ -3,7 +3,7 @@ UPDATE core.alert_messages SET
     status = $status,
     transport = coalesce($transport, transport),
     recipients = coalesce($recipients, recipients),
-    outbox_path = coalesce($outbox_path, outbox_path),
+    receipt = coalesce($receipt, receipt),
     attempts = attempts + $attempt,
     last_error = CASE WHEN $status = 'sent' THEN NULL ELSE coalesce($error, last_error) END,
     attempted_at = CASE WHEN $attempt = 1 THEN now() AT TIME ZONE 'UTC' ELSE attempted_at END,

@@ -1,10 +1,10 @@
 -- Findings into episodes: consecutive findings of one rule (and subject) belong to one
 -- episode unless more than `clear_days` days lie between them; an episode is resolved once
 -- `clear_days` have passed since it was last seen. Its severity is the highest it reached,
--- its evidence that of the first day at that severity.
+-- its evidence that of the first day at that severity. $severities: in rising order.
 WITH f AS (
     SELECT *,
-           CASE severity WHEN 'high' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END AS level,
+           list_position($severities, severity) AS level,
            day - lag(day) OVER (PARTITION BY athlete, factor, subject ORDER BY day) AS gap
     FROM rule_findings
 ),

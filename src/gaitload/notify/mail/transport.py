@@ -1,4 +1,4 @@
-"""Where alert emails go: an SMTP server, or `.eml` files in an outbox folder.
+"""Where the email channel's messages go: an SMTP server, or `.eml` files in an outbox folder.
 
 Both call `handing_over` at their point of no return: for SMTP after the server accepted
 the sender and recipients and just before DATA; for the outbox just before the finished
@@ -14,7 +14,6 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
@@ -24,12 +23,10 @@ from typing import Protocol
 
 from gaitload.config import SmtpSettings
 from gaitload.errors import ConfigError, MailDeliveryError, MailLoginError
-
-HandingOver = Callable[[str | None], None]
-"""Called with the outbox file's path (None for SMTP) right before the irreversible step."""
+from gaitload.notify.channel import HandingOver, Refused
 
 
-class MessageRefused(Exception):
+class MessageRefused(Refused):
     """The server refused this one message (its sender, recipients or content): the
     connection is fine and the next message may go through."""
 
