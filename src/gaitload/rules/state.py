@@ -18,14 +18,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from email.utils import make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.config import Settings
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import Episode, Evaluation
 from gaitload.store import db
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 SQL = "gaitload.rules.sql"
 EMAIL_WINDOW_DAYS = 7
