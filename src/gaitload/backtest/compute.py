@@ -371,7 +371,7 @@ def _ratio(a: float, b: float) -> float | None:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Many rows at once, through Arrow (`executemany` costs a statement per row)."""
     if rows:
-        names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        names = query.table(con, f"SELECT * FROM {table} LIMIT 0").columns
         frame = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
         con.register("bt_rows", frame)
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM bt_rows")
