@@ -42,7 +42,7 @@ from gaitload.backtest import ANY, Backtest, Injury, measure
 from gaitload.config import AthleteSettings, Settings
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import db, writer
-from gaitload.store.reading import snapshot_path
+from gaitload.store.snapshot import snapshot_path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "lovdal-train"

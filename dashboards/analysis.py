@@ -19,11 +19,10 @@ def _():
     import marimo as mo
 
     from gaitload.config import load_settings
-    from gaitload.store.reading import connect_reader, snapshot_path
+    from gaitload.read.notebook import snapshot_reader
 
-    settings = load_settings()
-    con = connect_reader(snapshot_path(settings.db_path))
-    mo.md(f"Reading **{snapshot_path(settings.db_path)}** (the last write's snapshot).")
+    con, _snapshot = snapshot_reader(load_settings())
+    mo.md(f"Reading **{_snapshot}** (the last write's snapshot).")
     return con, mo
 
 

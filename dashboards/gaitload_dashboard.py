@@ -18,7 +18,7 @@ def _():
     import polars as pl
 
     from gaitload.config import load_settings
-    from gaitload.dashboard_data import (
+    from gaitload.read.dashboard_data import (
         ALERTS_COLUMN,
         alert_details,
         frame,

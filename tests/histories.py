@@ -15,8 +15,8 @@ from pathlib import Path
 
 from gaitload.config import AthleteSettings, Settings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
-from gaitload.gear import add_shoe
 from gaitload.ingest import import_paths
+from gaitload.store.shoes import add_shoe
 from tests.builders import steady_run
 
 START = date(2026, 1, 5)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
+from gaitload.config import load_settings
 from gaitload.rules import evaluate
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.messages import number
 from gaitload.store import db, writer
+from tests.histories import SPIKE_HIGH, athlete_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = ROOT.parent / "shared" / "docs" / "risk-factors.md"
@@ -52,12 +54,17 @@ def test_every_column_of_the_alerts_view_is_documented(tmp_path):
         assert f"| `{column}` |" in schema, column
 
 
-def test_every_rule_runs_on_an_athlete_without_activities(settings):
+def test_every_rule_runs_on_an_athlete_without_activities(anna_env):
+    """Evaluated beside Anna, whose history opens episodes, an empty history opens none."""
+    settings = athlete_settings(load_settings(env=anna_env), ["tester"])
+    as_of = SPIKE_HIGH + timedelta(days=1)
     with db.opened(settings.db_path) as con:
-        writer.ensure_athlete(con, settings.athlete(None), "UTC")
-        evaluation = evaluate(con, settings, as_of=date(2026, 1, 1))
-    assert evaluation.as_of == {"tester": date(2026, 1, 1)}
-    assert evaluation.episodes == []
+        writer.ensure_athlete(con, settings.athlete("tester"), "UTC")
+        evaluation = evaluate(con, settings, as_of=as_of)
+    assert evaluation.as_of == {"anna": as_of, "tester": as_of}
+    opened = {(e.athlete, e.factor) for e in evaluation.episodes}
+    assert ("anna", "long_run_spike") in opened
+    assert {athlete for athlete, _ in opened} == {"anna"}
 
 
 @pytest.mark.parametrize("view", ["pain", "pain_episodes", "pain_load", "pain_notes_unread"])

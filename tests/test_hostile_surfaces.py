@@ -27,7 +27,9 @@ from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
 from gaitload.notify import send_alerts
 from gaitload.pain import add_pain
-from gaitload.store.reading import connect_reader, publish_snapshot, reading, snapshot_path
+from gaitload.read.notebook import snapshot_reader
+from gaitload.store.reading import reading
+from gaitload.store.snapshot import publish_snapshot, snapshot_path
 from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
 from tests.dashboard_server import running_dashboard
@@ -199,7 +201,7 @@ def test_the_snapshot_readers_fall_back_to_is_locked_the_same_way(hostile):
 
 def test_the_notebook_helper_reads_through_the_same_locked_reader(hostile):
     settings, _, _ = hostile
-    con = connect_reader(snapshot_path(settings.db_path))
+    con, _ = snapshot_reader(settings)
     try:
         settings_now = dict(
             con.execute(
@@ -219,7 +221,7 @@ def test_the_notebook_helper_reads_through_the_same_locked_reader(hostile):
         "allow_community_extensions": "false",
     }
     analysis = (Path(__file__).resolve().parents[1] / "dashboards" / "analysis.py").read_text()
-    assert "connect_reader(snapshot_path(" in analysis and "duckdb.connect" not in analysis
+    assert "snapshot_reader(" in analysis and "duckdb.connect" not in analysis
 
 
 def test_export_writes_parquet_only_where_it_was_pointed(hostile, tmp_path):

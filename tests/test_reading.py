@@ -19,7 +19,7 @@ from gaitload.cli import cli
 from gaitload.config import AthleteSettings
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.ingest import import_paths
-from gaitload.store.reading import snapshot_path
+from gaitload.store.snapshot import snapshot_path
 from tests.builders import database_held_by_another_process
 from tests.conftest import make_settings
 
@@ -166,14 +166,45 @@ def test_a_busy_reader_never_blocks_the_writer_longer_than_a_query(demo):
     assert int(out) > 5  # it kept reading throughout (live or snapshot)
 
 
-def test_the_analysis_notebook_runs_against_the_snapshot(demo):
+def test_the_analysis_notebook_runs_against_the_snapshot(demo, tmp_path):
+    """Every cell runs, and they read the snapshot's data through the locked reader."""
     settings, _ = demo
     notebook = Path(__file__).resolve().parents[1] / "dashboards" / "analysis.py"
+    script = tmp_path / "run_notebook.py"
+    script.write_text(RUN_NOTEBOOK)
     result = subprocess.run(
-        [sys.executable, str(notebook)],
+        [sys.executable, str(script), str(notebook)],
         capture_output=True,
         text=True,
         env={**os.environ, "GAITLOAD_DB": str(settings.db_path)},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+    ran = json.loads(result.stdout.splitlines()[-1])
+    assert ran["cells"] == 4 and str(snapshot_path(settings.db_path)) in ran["first_cell"]
+    assert ran["database"] == str(snapshot_path(settings.db_path))
+    assert ran["external_access"] == "false" and ran["weeks"] > 0
+
+
+RUN_NOTEBOOK = """
+import json, sys
+from importlib.util import module_from_spec, spec_from_file_location
+
+spec = spec_from_file_location("analysis", sys.argv[1])
+notebook = module_from_spec(spec)
+spec.loader.exec_module(notebook)
+outputs, defs = notebook.app.run()
+con = defs["con"]
+one = lambda sql: con.execute(sql).fetchone()[0]
+print(json.dumps({
+    "cells": len(outputs),
+    "first_cell": outputs[0].text,
+    "database": one(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ),
+    "external_access": one(
+        "SELECT value FROM duckdb_settings() WHERE name = 'enable_external_access'"
+    ),
+    "weeks": one("SELECT count(*) FROM weekly_load"),
+}))
+"""

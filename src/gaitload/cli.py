@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -11,29 +9,30 @@ from datetime import date
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from gaitload import __version__, demo, ingest
 from gaitload.config import Settings, load_settings
 from gaitload.errors import GaitloadError, disk_full
 from gaitload.ingest import ImportReport
-from gaitload.lookback.model import LookBack
-from gaitload.notify import DeliveryReport
 from gaitload.pain.places import PLACES as PAIN_PLACES
-from gaitload.queries import latest_signals
-from gaitload.rules import Alert
+from gaitload.render import (
+    console,
+    err,
+    import_progress,
+    render_alerts,
+    render_backtest,
+    render_delivery,
+    render_demo,
+    render_lookback,
+    render_query,
+    render_report,
+    render_rows,
+    render_table,
+    render_unread,
+)
 from gaitload.sources import registry
-from gaitload.terminal import printable, shown
-
-console = Console(stderr=False)
-err = Console(stderr=True)
-
-STATUS_ORDER = ("imported", "partial", "duplicate", "skipped", "rejected")
+from gaitload.terminal import shown
 
 
 class GaitloadGroup(click.Group):
@@ -122,33 +121,20 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
     Uses its own database (<data dir>/demo.duckdb) unless --db is given, so your own data
     is never mixed with the demo's.
     """
+    from gaitload.demo.run import run_night, write_files
+
     user = _settings(ctx)
     out_dir = out_dir or user.data_dir / "demo" / "fit"
     settings = demo.demo_settings(user, out_dir, db=ctx.obj["db"])
-    if ctx.obj["db"] is None:
-        demo.reset_demo_database(settings)
     end_day = end.date() if end else date.today()
     with console.status(f"Writing {weeks} weeks of demo activities to {out_dir} ..."):
-        files = demo.write_demo_files(out_dir, end=end_day, weeks=weeks)
+        fresh = ctx.obj["db"] is None  # a --db given is the user's to keep
+        files = write_files(settings, out_dir, end=end_day, weeks=weeks, fresh=fresh)
     console.print(f"Wrote {len(files)} FIT files to {shown(out_dir)}")
-    night = _demo_night(settings, end_day)
-    console.print(f"Nightly flow: {shown(night.message)}")
-    for row in night.result(raise_on_failure=False) or []:
-        console.print(
-            f"  {shown(row['athlete'])}: {row.get('imported', 0)} activities imported, "
-            f"{row.get('alerts_sent', 0)} alert email(s) sent",
-            highlight=False,
-        )
-    render_weeks(demo.weekly_summary(settings), today=end_day)
-    render_signals(latest_signals(settings, demo.DEMO_ATHLETE))
-    render_demo_alerts(settings, end_day)
-    pain_day = render_demo_lookback(settings)
-    console.print(f"\nExplore it: gaitload --db {shown(settings.db_path)} alerts", soft_wrap=True)
-    if pain_day:
-        console.print(
-            f"            gaitload --db {shown(settings.db_path)} lookback --date {pain_day}",
-            soft_wrap=True,
-        )
+    _quiet_prefect()
+    with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
+        night = run_night(settings, end_day)
+    render_demo(night, settings, end_day)
 
 
 @cli.command("activities")
@@ -157,13 +143,10 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
 @click.pass_context
 def activities_cmd(ctx: click.Context, athlete: str | None, limit: int) -> None:
     """The most recent activities, newest first."""
-    from gaitload.queries import recent_activities
+    from gaitload.read.overview import recent_activities
 
-    rows, columns = recent_activities(_settings(ctx), athlete=athlete, limit=limit)
-    table = Table(*columns, title="Activities")
-    for row in rows:
-        table.add_row(*("" if v is None else shown(v) for v in row))
-    console.print(table)
+    answer = recent_activities(_settings(ctx), athlete=athlete, limit=limit)
+    render_table(answer, "Activities")
 
 
 @cli.command("sql")
@@ -191,30 +174,12 @@ def sql_cmd(
     ctx: click.Context, query: str | None, query_file: Path | None, fmt: str, output: Path | None
 ) -> None:
     """Ask the database anything, read-only: writes are refused and change nothing."""
-    from gaitload.adhoc import run_query
+    from gaitload.read.adhoc import run_query
 
     if bool(query) == bool(query_file):
         raise click.UsageError("give a QUERY or --file, one of them")
     text = query_file.read_text(encoding="utf-8") if query_file else query
-    result = run_query(_settings(ctx), text)
-    if result.note:
-        err.print(f"note: {shown(result.note)}", highlight=False)
-    columns, rows = result.columns, result.rows
-    if fmt == "csv" and not output and sys.stdout.isatty():  # data for a file or pipe as it is
-        columns = [printable(c) for c in columns]
-        rows = [tuple(printable(v) if isinstance(v, str) else v for v in row) for row in rows]
-    rendered = render_rows(columns, rows, fmt)
-    if output:
-        with output.open("w", encoding="utf-8") as out:
-            if isinstance(rendered, str):
-                out.write(rendered)
-            else:
-                Console(file=out, width=200).print(rendered)
-        err.print(f"{len(result.rows)} rows written to {shown(output)}")
-    elif isinstance(rendered, str):
-        click.echo(rendered, nl=False, color=True)  # click would strip ESC from data in a pipe
-    else:
-        console.print(rendered)
+    render_query(run_query(_settings(ctx), text), fmt, output)
 
 
 @cli.command("export")
@@ -228,35 +193,11 @@ def sql_cmd(
 @click.pass_context
 def export_cmd(ctx: click.Context, out_dir: Path) -> None:
     """Write the documented views as Parquet, partitioned by athlete and year."""
-    from gaitload.adhoc import export_parquet
+    from gaitload.read.adhoc import export_parquet
 
     for view, rows in export_parquet(_settings(ctx), out_dir):
         console.print(f"{view:24} {rows:>10,} rows")
     console.print(f"Parquet files in {shown(out_dir)}: read them with polars, pandas or DuckDB.")
-
-
-def render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str | Table:
-    if fmt == "json":
-        return (
-            json.dumps(
-                [dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2
-            )
-            + "\n"
-        )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        out = csv.writer(buffer)
-        out.writerow(columns)
-        out.writerows(rows)
-        return buffer.getvalue()
-    table = Table(*map(shown, columns), show_lines=False)
-    for row in rows:
-        table.add_row(*("" if v is None else shown(_cell(v)) for v in row))
-    return table
-
-
-def _cell(value: object) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 @cli.command("dashboard")
@@ -264,7 +205,7 @@ def _cell(value: object) -> str:
 @click.pass_context
 def dashboard_cmd(ctx: click.Context, port: int) -> None:
     """Serve the dashboard on http://127.0.0.1:PORT (offline; Ctrl-C stops it)."""
-    from gaitload.dashboard import serve
+    from gaitload.read.dashboard import serve
 
     settings = _settings(ctx)
     console.print(f"Dashboard for {shown(settings.db_path)} on http://127.0.0.1:{port}")
@@ -340,7 +281,7 @@ def shoe_group() -> None:
 @click.pass_context
 def shoe_add_cmd(ctx: click.Context, name: str, athlete: str | None, in_use_from) -> None:
     """Say you run in shoe NAME from a date on (for FIT files, which name no shoe)."""
-    from gaitload.gear import add_shoe
+    from gaitload.store.shoes import add_shoe
 
     gear_id = add_shoe(_settings(ctx), name, athlete=athlete, in_use_from=in_use_from.date())
     console.print(f"Shoe '{shown(name)}' ({shown(gear_id)}) in use from {in_use_from.date()}.")
@@ -351,13 +292,9 @@ def shoe_add_cmd(ctx: click.Context, name: str, athlete: str | None, in_use_from
 @click.pass_context
 def shoe_list_cmd(ctx: click.Context, athlete: str | None) -> None:
     """Every shoe with its runs and distance."""
-    from gaitload.gear import shoes
+    from gaitload.read.gear import shoes
 
-    rows, columns = shoes(_settings(ctx), athlete)
-    table = Table(*columns, title="Shoes")
-    for row in rows:
-        table.add_row(*("" if v is None else shown(v) for v in row))
-    console.print(table)
+    render_table(shoes(_settings(ctx), athlete), "Shoes")
 
 
 @cli.group("pain")
@@ -428,14 +365,7 @@ def pain_list_cmd(ctx: click.Context, athlete, since, as_json: bool) -> None:
         click.echo(render_rows(columns, rows, "json"), nl=False)
         return
     console.print(render_rows(columns, rows, "table"))
-    for row in unread:
-        line = dict(zip(unread_columns, row, strict=True))
-        err.print(
-            f"[yellow]not read:[/yellow] {line['date']} {shown(line['activity'] or '')} "
-            f"({shown(line['field'])}): '{shown(line['line'])}': {shown(line['problem'])}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    render_unread(unread, unread_columns)
 
 
 @pain_group.command("remove")
@@ -490,16 +420,7 @@ def lookback_cmd(
 def _run_import(
     settings: Settings, paths: list[Path], athlete: str | None, workers: int | None, quiet: bool
 ) -> ImportReport:
-    progress = Progress(
-        TextColumn("Importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[name]}"),
-        console=err,
-        disable=quiet,
-        transient=True,
-    )
+    progress = import_progress(quiet)
     with progress:
         task = progress.add_task("import", total=None, name="")
         return ingest.import_paths(
@@ -556,280 +477,6 @@ def alerts_cmd(
         render_delivery(report, err if as_json else console)
 
 
-def _demo_night(settings: Settings, as_of: date):
-    """The real nightly flow (Prefect, ephemeral) on the demo's own settings, passed as
-    they are: nothing from the user's environment or config can redirect it."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    _quiet_prefect()
-    demo.write_demo_config(settings)
-    with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
-        from gaitload.pipelines.local_server import local_prefect
-        from gaitload.pipelines.nightly import nightly
-
-        with local_prefect():
-            return nightly(settings=settings, as_of=as_of, return_state=True)
-
-
-def render_demo_alerts(settings: Settings, as_of: date) -> None:
-    from gaitload.notify import outbox_files, send_alerts
-    from gaitload.rules import recorded_alerts
-
-    report = send_alerts(settings, as_of=as_of, athlete=demo.DEMO_ATHLETE)
-    console.print(f"\n[bold]Risk alerts as of {as_of}[/bold]")
-    render_alerts(recorded_alerts(settings, athlete=demo.DEMO_ATHLETE))
-    files = outbox_files(settings)
-    console.print(
-        f"{len(files)} alert email(s) in the outbox: {shown(report.where)}", soft_wrap=True
-    )
-    for path in files:
-        console.print(f"  {shown(path.name)}", highlight=False, soft_wrap=True)
-
-
-def render_demo_lookback(settings: Settings) -> date | None:
-    """The demo runner's pain (a note on the last run): what the weeks before it held."""
-    from gaitload.lookback import look_back
-    from gaitload.pain import pain_entries
-
-    rows, columns, *_ = pain_entries(settings, athlete=demo.DEMO_ATHLETE)
-    if not rows:
-        return None
-    entry = dict(zip(columns, rows[-1], strict=True))  # the first pain reported
-    console.print(
-        f"\n[bold]Pain reported on {entry['date']}: {shown(entry['place'])} {entry['score']}/10 "
-        f"({shown(entry['source'])}). What changed before it?[/bold]"
-    )
-    render_lookback(look_back(settings, day=entry["date"], athlete=demo.DEMO_ATHLETE))
-    return entry["date"]
-
-
-def render_alerts(alerts: list[Alert]) -> None:
-    """One line per episode (newest first), its message below it: names stay plain text."""
-    if not alerts:
-        console.print("No alerts.")
-        return
-    styles = {"high": "bold red", "warn": "dark_orange", "info": "cyan"}
-    for a in alerts:
-        status = "open" if a.status == "open" else f"resolved {a.resolved_on}"
-        head = Text.assemble(
-            (f"{a.date}  ", "bold"),
-            (f"{a.severity.upper():<4}", styles[a.severity]),
-            f"  {a.factor}",
-            printable(f" ({a.evidence.get('shoe') or a.evidence.get('place') or a.subject})")
-            if a.subject
-            else "",
-            printable(f"  {a.athlete}, {status}"),
-            printable(f", email {a.delivery}") if a.delivery else "",
-        )
-        console.print(head)
-        console.print(Padding(Text(printable(a.message)), (0, 0, 0, 4)))
-
-
-def render_lookback(lb: LookBack) -> None:
-    """The look-back as tables, a bar chart of weekly km, and the history with its warning."""
-    if lb.source_note:
-        err.print(
-            f"[yellow]note:[/yellow] {shown(lb.source_note)}", highlight=False, soft_wrap=True
-        )
-    console.print(
-        f"[bold]Look-back for {shown(lb.athlete)}[/bold]: the {lb.window.days} days before "
-        f"{lb.day} ({lb.window.first} to {lb.window.last})",
-        highlight=False,
-        soft_wrap=True,
-    )
-    for note in lb.notes:
-        console.print(shown(note), style="dim", highlight=False, soft_wrap=True)
-    severity = {"high": "bold red", "warn": "dark_orange", "info": "cyan"}
-    if lb.factors:
-        table = Table(title="Load factors in the window")
-        table.add_column("factor", no_wrap=True)
-        for column in ("severity", "from", "to", ""):
-            table.add_column(column)
-        for f in lb.factors:
-            table.add_row(
-                f.factor,
-                Text(f.severity, severity[f.severity]),
-                str(f.first_day),
-                str(f.last_day),
-                Text(f.title, "dim"),
-            )
-        console.print(table)
-        for f in lb.factors:
-            console.print(Padding(Text(printable(f"{f.factor}: {f.message}")), (0, 0, 0, 2)))
-    else:
-        console.print("No load factor had an episode in the window.")
-    table = Table("measure", "window", "usual", "change", "informs", title="Against usual")
-    for m in lb.measures:
-        label = Text(printable(m.label + (f" ({m.subject})" if m.subject else "")))
-        if m.detail:
-            label.append("\n" + printable(m.detail), "dim")
-        table.add_row(
-            label,
-            _measure(m.window, m.unit),
-            _measure(m.usual, m.unit),
-            "n/a" if m.change is None else f"{m.change:+.0f} {m.change_unit}",
-            shown(m.informs),
-        )
-    console.print(table)
-    render_week_bars(lb)
-    render_pain_history(lb)
-
-
-def _measure(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "m":
-        return f"{value:.0f} m"
-    if unit == "km":
-        return f"{value:.1f} km"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def render_week_bars(lb: LookBack) -> None:
-    """Weekly km as terminal bars: usual weeks dim, the window's bold, factor weeks marked."""
-    top = max((w.km for w in lb.series), default=0) or 1
-    console.print(
-        "\n[bold]Running km per week[/bold] (dim: usual; blue: the window; "
-        "[dark_orange]▲[/dark_orange] load factors present)"
-    )
-    for w in lb.series:
-        style = "bold blue" if w.period == "window" else "dim"
-        line = Text(f"  {w.start:%d %b %Y}  ", style)
-        line.append(f"{'█' * round(w.km / top * 40):<40}", style)
-        line.append(f" {w.km:5.1f}", style)
-        if w.days < 7:
-            line.append(f" ({w.days} days)", "dim")
-        if w.factors:
-            line.append("  ▲ " + ", ".join(w.factors), "dark_orange")
-        console.print(line, soft_wrap=True)
-
-
-def render_pain_history(lb: LookBack) -> None:
-    h = lb.history
-    weeks = f"{lb.weeks} week{'s' if lb.weeks != 1 else ''}"
-    if h.pain_episodes:
-        table = Table(
-            "started",
-            "where",
-            "worst",
-            f"load factors in the {weeks} before",
-            title="Pain episodes",
-        )
-        for p in h.pain_episodes:
-            where = p.place + (" (bone)" if p.bone else "")
-            table.add_row(
-                str(p.started_on),
-                shown(where),
-                f"{p.max_score}/10",
-                ", ".join(p.factors) or "none",
-            )
-        console.print(table)
-        table = Table(
-            "factor",
-            "preceded",
-            f"present in all {lb.weeks}-week windows",
-            title="Before pain, against how often it is there",
-        )
-        for f in h.factors:
-            base = "n/a" if f.base_rate is None else f"{f.base_rate:.0%} (of {h.base_windows})"
-            table.add_row(
-                f.factor,
-                f"{f.preceded} of {f.pain_episodes}",
-                base,
-                style=None if f.preceded else "dim",
-            )
-        console.print(table)
-    if h.warning:
-        console.print(f"[yellow]{h.warning}[/yellow]", highlight=False, soft_wrap=True)
-
-
-def render_delivery(report: DeliveryReport, out: Console) -> None:
-    if report.transport == "outbox":
-        out.print(
-            f"{len(report.sent)} new alert email(s) written to {shown(report.where)}",
-            soft_wrap=True,
-        )
-    else:
-        sent = "; ".join(f"{shown(athlete)}: {shown(to)}" for athlete, to in report.sent)
-        out.print(
-            f"{len(report.sent)} alert email(s) sent via {shown(report.where)}"
-            + (f" ({sent})" if sent else ""),
-            soft_wrap=True,
-        )
-    for message_id in report.unconfirmed:
-        err.print(
-            f"[yellow]warning:[/yellow] {shown(message_id)} may not have reached the SMTP server "
-            "(a previous run stopped while sending it); it is not sent again: see the alerts view",
-            highlight=False,
-            soft_wrap=True,
-        )
-
-
-def render_report(report: ImportReport, settings: Settings) -> None:
-    console.print(
-        f"Imported for [bold]{shown(report.athlete)}[/bold] into {shown(settings.db_path)}"
-    )
-    table = Table(title="Files")
-    table.add_column("files")
-    table.add_column("count", justify="right")
-    for status in STATUS_ORDER:
-        table.add_row(status, str(report.count(status)))
-    console.print(table)
-    console.print(
-        f"{report.activities} activities, {report.records:,} records stored (run {report.run_id})."
-    )
-    for outcome in report.outcomes:
-        if outcome.status in ("rejected", "partial", "skipped") and outcome.reason:
-            console.print(
-                f"  [bold]{outcome.status}[/bold] {shown(Path(outcome.path).name)}: "
-                f"{shown(outcome.reason)}",
-                highlight=False,
-                markup=True,
-            )
-
-
-def render_weeks(rows: list[tuple], today: date) -> None:
-    table = Table(
-        "week (local Monday)",
-        "runs",
-        "km",
-        "longest km",
-        "rest days",
-        "vs previous",
-        title="Running by week",
-    )
-    for week, runs, km, longest, rest_days, change in rows:
-        so_far = (today - week).days < 6
-        table.add_row(
-            f"{week}{' (so far)' if so_far else ''}",
-            str(runs),
-            f"{km:.1f}",
-            f"{longest or 0:.1f}",
-            str(rest_days),
-            "" if so_far or change is None else f"{change:+.0f}%",
-        )
-    console.print(table)
-
-
-def render_signals(s: dict | None) -> None:
-    if not s:
-        return
-
-    def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:+.0f}%"
-
-    lines = [
-        f"last 7 days {s['km_7d']:.1f} km vs {s['km_prev_7d']:.1f} km before "
-        f"({pct(s['ramp_7d_pct'])})",
-        f"longest run of the week vs the 30 days before it: {pct(s['spike_7d_pct'])}",
-        f"{s['consecutive_run_days']} running days in a row, "
-        f"{s['rest_days_14d']} rest days in the last 14",
-        f"ACWR {s['acwr'] or 0:.2f}, monotony {s['monotony_7d'] or 0:.1f}, "
-        f"7-day descent {s['descent_ratio'] or 0:.1f}x its 28-day weekly average",
-        f"surface: {shown(s['top_surface_28d'])} {s['top_share_28d'] or 0:.0%} of the last 28 days",
-    ]
-    console.print(f"\n[bold]Load on {s['day']}[/bold]\n  " + "\n  ".join(lines))
 
 
 @cli.command("backtest")
@@ -843,39 +490,13 @@ def render_signals(s: dict | None) -> None:
 @click.pass_context
 def backtest_cmd(ctx: click.Context, athlete: str | None, injuries: Path | None, as_json: bool):
     """How the load alerts lined up with injuries in this history (docs/backtest.md)."""
-    from gaitload.backtest import ANY, backtest
+    from gaitload.backtest import backtest
 
     result = backtest(_settings(ctx), athlete=athlete, injuries=injuries)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    table = Table(
-        title=f"Backtest: {result.athletes} athlete(s), {result.injuries} injuries "
-        f"({result.injury_source})",
-        box=None,
-        pad_edge=False,
-    )
-    headers = ("rule", "open", "ep/yr", "RR 7 d [95 % CI]", "7 d", "21 d", "prec", "recall")
-    for header in (*headers, "AUC"):
-        table.add_column(header, no_wrap=True)
-    quiet = [r.factor for r in result.records if not r.open_days and r.factor != ANY]
-    for r in result.records:
-        if r.factor not in quiet:
-            table.add_row(r.factor, *(_bt(v) for v in r.row()))
-    console.print(table)
-    console.print(
-        "open: share of days with the alert at warn or high; ep/yr: spells of open days per "
-        "athlete-year; 7 d, 21 d: injuries with it open "
-        "in the days before; RR: risk of an injury in the 7 days after an open day against a "
-        "day without (interval: athletes resampled); prec/recall: of days before an injury.",
-        soft_wrap=True,
-    )
-    if quiet:
-        console.print(f"Never at warn or high here: {', '.join(quiet)}.", soft_wrap=True)
-
-
-def _bt(value: object) -> str:
-    return "n/a" if value is None else str(value)
+    render_backtest(result)
 
 
 for _source in registry.SOURCES:  # each syncing source brings its own command group

@@ -21,6 +21,7 @@ import pyarrow as pa
 from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.errors import GaitloadError
+from gaitload.read import query
 from gaitload.rules.alerts import require_database
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import evaluate
@@ -185,8 +186,8 @@ def measure(
         _insert(con, "bt_episodes", _episodes(con, settings, periods, factors))
         for statement in sqlfiles.statements(SQL, "labelled_days.sql"):
             con.execute(statement)
-        counts = _rows(con, "measures.sql")
-        scores = _rows(con, "auc.sql")
+        counts = query.rows(con, sqlfiles.load(SQL, "measures.sql"))
+        scores = query.rows(con, sqlfiles.load(SQL, "auc.sql"))
     finally:
         for table in WORKING_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -370,14 +371,8 @@ def _ratio(a: float, b: float) -> float | None:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Many rows at once, through Arrow (`executemany` costs a statement per row)."""
     if rows:
-        names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        names = query.table(con, f"SELECT * FROM {table} LIMIT 0").columns
         frame = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
         con.register("bt_rows", frame)
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM bt_rows")
         con.unregister("bt_rows")
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql_file: str) -> list[dict]:
-    cursor = con.execute(sqlfiles.load(SQL, sql_file))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

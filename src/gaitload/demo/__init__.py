@@ -9,14 +9,12 @@ from pathlib import Path
 from gaitload.config import AthleteSettings, MailSettings, Settings, StravaSettings
 from gaitload.demo.athlete import DEMO_ATHLETE, DEMO_TIMEZONE, write_demo_athlete
 from gaitload.errors import GaitloadError
-from gaitload.queries import weekly_running
 
 __all__ = [
     "DEMO_ATHLETE",
     "DEMO_TIMEZONE",
     "demo_settings",
     "reset_demo_database",
-    "weekly_summary",
     "write_demo_config",
     "write_demo_files",
 ]
@@ -101,7 +99,3 @@ def write_demo_config(settings: Settings) -> Path:
 def _toml(path: Path) -> str:
     """A path as a TOML string: a literal string keeps backslashes and quotes as they are."""
     return f"'{path}'" if "'" not in str(path) else json.dumps(str(path))
-
-
-def weekly_summary(settings: Settings) -> list[tuple]:
-    return weekly_running(settings, DEMO_ATHLETE)

@@ -26,6 +26,7 @@ from gaitload.lookback.model import (
     Period,
     Week,
 )
+from gaitload.read import query
 from gaitload.rules.catalogue import catalogue, level
 from gaitload.rules.evaluate import Episode, evaluate
 from gaitload.store.reading import reading
@@ -178,18 +179,16 @@ def _factors_present(episodes: list[Episode], window: Period) -> tuple[FactorPre
 def _measures(
     con: duckdb.DuckDBPyConnection, athlete: str, window: Period, usual: Period | None
 ) -> tuple[Measure, ...]:
-    cursor = con.execute(
+    found = query.rows(
+        con,
         sqlfiles.load(SQL, "measures.sql"),
-        {
-            "athlete": athlete,
-            "window_first": window.first,
-            "window_last": window.last,
-            "usual_first": usual.first if usual else None,
-            "usual_last": usual.last if usual else None,
-        },
+        athlete=athlete,
+        window_first=window.first,
+        window_last=window.last,
+        usual_first=usual.first if usual else None,
+        usual_last=usual.last if usual else None,
     )
-    columns = [d[0] for d in cursor.description]
-    rows = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+    rows = {row["period"]: row for row in found}
     w, u = rows["window"], rows.get("usual")
     measures = []
     for key, label, unit, informs in MEASURES:

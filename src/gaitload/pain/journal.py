@@ -19,6 +19,7 @@ from gaitload.config import Settings
 from gaitload.errors import GaitloadError
 from gaitload.pain import places
 from gaitload.pain.notes import read_note
+from gaitload.read import query
 from gaitload.store import db, writer
 from gaitload.store.reading import reading
 
@@ -110,10 +111,9 @@ def pain_entries(
     """The entries, newest first, and the note lines that could not be read."""
     params = {"athlete": athlete, "since": since}
     with reading(settings.db_path) as r:
-        cursor = r.con.execute(sqlfiles.load(SQL, "list_pain.sql"), params)
-        rows, columns = cursor.fetchall(), [d[0] for d in cursor.description]
-        cursor = r.con.execute(sqlfiles.load(SQL, "list_unread.sql"), params)
-        return rows, columns, cursor.fetchall(), [d[0] for d in cursor.description]
+        entries = query.table(r.con, sqlfiles.load(SQL, "list_pain.sql"), **params)
+        unread = query.table(r.con, sqlfiles.load(SQL, "list_unread.sql"), **params)
+    return entries.rows, entries.columns, unread.rows, unread.columns
 
 
 def read_notes(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:

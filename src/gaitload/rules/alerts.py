@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.config import Settings
 from gaitload.errors import GaitloadError
+from gaitload.read import query
 from gaitload.rules import state
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import Episode, evaluate
 from gaitload.store import db
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 SQL = "gaitload.rules.sql"
 
@@ -83,13 +87,10 @@ def list_alerts(
     con: duckdb.DuckDBPyConnection, *, athlete: str | None = None, since: date | None = None
 ) -> list[Alert]:
     """The recorded episodes (not withdrawn), newest first."""
-    cursor = con.execute(
-        sqlfiles.load(SQL, "list_alerts.sql"), {"athlete": athlete, "since": since}
-    )
-    columns = [d[0] for d in cursor.description]
     alerts = []
-    for row in cursor.fetchall():
-        values = dict(zip(columns, row, strict=True))
+    for values in query.rows(
+        con, sqlfiles.load(SQL, "list_alerts.sql"), athlete=athlete, since=since
+    ):
         values["evidence"] = json.loads(values["evidence"])
         alerts.append(Alert(**values))
     return alerts

@@ -12,14 +12,18 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.config import Settings
+from gaitload.read import query
 from gaitload.rules.catalogue import SEVERITIES, catalogue, thresholds_for
 from gaitload.rules.messages import render_message
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 SQL = "gaitload.rules.sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -97,13 +101,10 @@ def _evaluate_athlete(
         )
         values = {"athlete": athlete, "as_of": as_of, "factor": factor, **thresholds[factor]}
         con.execute(sql, {k: v for k, v in values.items() if k in _PARAM.findall(sql)})
-    cursor = con.execute(
-        sqlfiles.load(SQL, "episodes.sql"), {"as_of": as_of, "severities": list(SEVERITIES)}
-    )
-    columns = [d[0] for d in cursor.description]
     episodes = []
-    for row in cursor.fetchall():
-        values = dict(zip(columns, row, strict=True))
+    for values in query.rows(
+        con, sqlfiles.load(SQL, "episodes.sql"), as_of=as_of, severities=list(SEVERITIES)
+    ):
         evidence = json.loads(values.pop("evidence"))
         rule = rules[values["factor"]]
         episodes.append(

@@ -19,16 +19,19 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.config import Settings
 from gaitload.notify.channel import Channel
 from gaitload.notify.registry import channels_for
 from gaitload.rules.catalogue import SEVERITIES, catalogue, notified
 from gaitload.rules.evaluate import Episode, Evaluation
 from gaitload.store import db
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 SQL = "gaitload.rules.sql"
 EMAIL_WINDOW_DAYS = 7

@@ -19,6 +19,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.errors import DatabaseLockedError, GaitloadError, TerminalError, disk_full
+from gaitload.store.snapshot import publish_snapshot
 
 MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
@@ -42,7 +43,7 @@ def connect(
 
     `migrations=False` skips the schema check for a writer that reopens the file many times
     in one run (the Strava sync) after its first open migrated it. A read-only open is
-    `store.reading.connect_reader` (locked by DuckDB; `export_to` as there).
+    `connect_reader` (locked by DuckDB; `export_to` as there).
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,9 +73,51 @@ def connect(
 def _open(path: Path, read_only: bool, export_to: Path | None) -> duckdb.DuckDBPyConnection:
     if not read_only:
         return duckdb.connect(str(path))
-    from gaitload.store.reading import connect_reader
-
     return connect_reader(path, export_to=export_to)
+
+
+READER_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "temp_directory": "",
+    "lock_configuration": True,
+}
+"""What DuckDB enforces on every reader; `lock_configuration` last, so no SET undoes it."""
+
+
+def connect_reader(path: Path, *, export_to: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The one way gaitload opens DuckDB to read. `export_to` (for `export` alone, which runs
+    only gaitload's own statements) is the one folder it may also write into.
+
+    DuckDB itself keeps every reader (`gaitload sql`, the dashboard, the notebook helper,
+    `export`) read-only: the file opened read-only, no other file reachable (no ATTACH, COPY,
+    EXPORT, read_csv, INSTALL: `enable_external_access` off), no extension installed or loaded
+    behind the user's back, no spilling to a temp folder, and the configuration locked so that
+    no SET can undo any of it. Reading other files through gaitload is not offered: the SQL
+    answers from the database alone.
+    """
+    if export_to is None:
+        return duckdb.connect(str(path), read_only=True, config=READER_CONFIG)
+    unlocked = {k: v for k, v in READER_CONFIG.items() if k not in _SET_AFTER_START}
+    con = duckdb.connect(str(path), read_only=True, config=unlocked)
+    try:
+        folder = str(export_to.resolve()).rstrip("/") + "/"
+        con.execute(f"SET allowed_directories = [{_literal(folder)}]")
+        for name in _SET_AFTER_START:  # allowed_directories can only be set once started
+            con.execute(f"SET {name} = {str(READER_CONFIG[name]).lower()}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+_SET_AFTER_START = ("enable_external_access", "lock_configuration")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @contextmanager
@@ -106,8 +149,6 @@ def opened(
             yield con
             _checkpoint(con, path)
         if publish:
-            from gaitload.store.reading import publish_snapshot
-
             publish_snapshot(path)
     except (duckdb.Error, OSError) as exc:
         full = disk_full(exc, path)

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from gaitload.config import Settings, load_settings
+from gaitload.render import render_sync, sync_line
 from gaitload.terminal import shown
 
 console = Console(stderr=False)
@@ -62,22 +63,9 @@ def strava_sync_cmd(ctx: click.Context, athlete: str | None, max_wait: float | N
             _settings(ctx),
             athlete,
             max_wait_s=max_wait,
-            on_progress=lambda r, m: status.update(shown(_sync_line(r, m))),
+            on_progress=lambda r, m: status.update(shown(sync_line(r, m))),
         )
-    for report in reports:
-        console.print(shown(_sync_line(report, "")), highlight=False, soft_wrap=True)
-        if report.stopped:
-            console.print(f"  stopped: {shown(report.stopped)}", highlight=False, soft_wrap=True)
-        if report.error:
-            err.print(f"[red]error:[/red] {shown(report.error)}", highlight=False, soft_wrap=True)
+    render_sync(reports)
     if any(r.error for r in reports):
         sys.exit(1)
 
-
-def _sync_line(report, message: str) -> str:
-    synced_to = f", history synced to {report.cursor:%Y-%m-%d}" if report.cursor else ""
-    line = (
-        f"{report.athlete}: {report.new} new, {report.updated} updated, {report.merged} merged "
-        f"with files, {report.deleted} deleted{synced_to}"
-    )
-    return f"{line} ({message})" if message else line

@@ -24,15 +24,15 @@ ALLOWED_HOSTS = [HOST, "localhost"]
 
 def app_path() -> Path:
     """The app as installed in the wheel, or in the source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "dashboards" / APP, here.parents[1] / "dashboards" / APP):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "dashboards" / APP, package.parents[1] / "dashboards" / APP):
         if candidate.exists():
             return candidate
     raise ConfigError(f"the dashboard app {APP} is not installed")
 
 
 def command(port: int) -> list[str]:
-    return [sys.executable, "-m", "gaitload.dashboard", str(port)]
+    return [sys.executable, "-m", "gaitload.read.dashboard", str(port)]
 
 
 def serve(settings: Settings, port: int) -> int:

@@ -7,19 +7,17 @@ import polars as pl
 from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.pain.context import LOOKBACK_DAYS, place_label
+from gaitload.read import query
 from gaitload.rules.messages import number
 from gaitload.store.reading import reading
 
-SQL = "gaitload.sql.dashboard"
+SQL = "gaitload.read.sql.dashboard"
 
 
 def frame(settings: Settings, name: str, **params: object) -> pl.DataFrame:
     """A named query from `sql/dashboard/` as a polars frame (empty when there is no data)."""
     with reading(settings.db_path) as r:
-        cursor = r.con.execute(sqlfiles.load(SQL, f"{name}.sql"), params)
-        rows = cursor.fetchall()
-        columns = [d[0] for d in cursor.description]
-    return pl.DataFrame(rows, schema=columns, orient="row")
+        return query.frame(r.con, sqlfiles.load(SQL, f"{name}.sql"), **params)
 
 
 def pain(settings: Settings, athlete: str | None) -> pl.DataFrame:
@@ -64,10 +62,12 @@ def _change(pct: float | None, km_before: float | None) -> str:
 
 def has_view(settings: Settings, view: str) -> bool:
     with reading(settings.db_path) as r:
-        rows = r.con.execute(
-            "SELECT 1 FROM duckdb_views() WHERE view_name = ? AND NOT internal", [view]
-        ).fetchall()
-    return bool(rows)
+        found = query.one(
+            r.con,
+            "SELECT 1 FROM duckdb_views() WHERE view_name = $view AND NOT internal",
+            view=view,
+        )
+    return found is not None
 
 
 def alert_details(factor: str) -> dict:

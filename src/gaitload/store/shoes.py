@@ -8,9 +8,8 @@ from datetime import date
 from gaitload import sqlfiles
 from gaitload.config import Settings
 from gaitload.store import db, writer
-from gaitload.store.reading import reading
 
-SQL = "gaitload.sql"
+SQL = "gaitload.store.sql"
 
 
 def add_shoe(settings: Settings, name: str, *, athlete: str | None, in_use_from: date) -> str:
@@ -24,9 +23,3 @@ def add_shoe(settings: Settings, name: str, *, athlete: str | None, in_use_from:
             {"gear_id": gear_id, "athlete_id": athlete_id, "name": name, "from": in_use_from},
         ).fetchall()
     return gear_id
-
-
-def shoes(settings: Settings, athlete: str | None = None) -> tuple[list[tuple], list[str]]:
-    with reading(settings.db_path) as r:
-        cursor = r.con.execute(sqlfiles.load(SQL, "shoes.sql"), {"athlete": athlete})
-        return cursor.fetchall(), [d[0] for d in cursor.description]

@@ -9,6 +9,7 @@ import duckdb
 
 from gaitload.config import Settings
 from gaitload.errors import GaitloadError
+from gaitload.read import query
 from gaitload.store.reading import reading
 
 
@@ -24,13 +25,11 @@ class WriteRefused(GaitloadError):
     """A statement that would change the database, sent to the read-only SQL command."""
 
 
-def run_query(settings: Settings, query: str) -> QueryResult:
+def run_query(settings: Settings, text: str) -> QueryResult:
     """Run one or more statements read-only; the last one's rows are the answer."""
     with reading(settings.db_path) as r:
         try:
-            cursor = r.con.execute(query)
-            rows = cursor.fetchall() if cursor.description else []
-            columns = [d[0] for d in cursor.description or []]
+            columns, rows = query.table(r.con, text)
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             if _refused(exc, message):
@@ -83,8 +82,8 @@ def export_parquet(settings: Settings, out_dir: Path) -> list[tuple[str, int]]:
                 f"COPY ({select}) TO '{target}' "
                 f"(FORMAT parquet, {partition}OVERWRITE_OR_IGNORE true)"
             ).fetchall()
-            ((count,),) = r.con.execute(f"SELECT count(*) FROM {view}").fetchall()
-            written.append((view, count))
+            counted = query.one(r.con, f"SELECT count(*) AS n FROM {view}")
+            written.append((view, counted["n"]))
     return written
 
 
