@@ -343,12 +343,15 @@ def test_a_run_without_altitude_has_no_grade(tmp_path):
 
 
 def _stored_metrics(con) -> list[tuple]:
-    return con.execute(
-        "SELECT * EXCLUDE (computed_at) FROM core.activity_metrics ORDER BY activity_id"
-    ).fetchall() + con.execute(
-        "SELECT * FROM core.activity_cadence_pace UNION ALL BY NAME "
-        "SELECT * FROM core.activity_grades ORDER BY ALL"
-    ).fetchall()
+    return (
+        con.execute(
+            "SELECT * EXCLUDE (computed_at) FROM core.activity_metrics ORDER BY activity_id"
+        ).fetchall()
+        + con.execute(
+            "SELECT * FROM core.activity_cadence_pace UNION ALL BY NAME "
+            "SELECT * FROM core.activity_grades ORDER BY ALL"
+        ).fetchall()
+    )
 
 
 def test_batches_and_storage_order_do_not_change_the_numbers(history, monkeypatch, tmp_path):

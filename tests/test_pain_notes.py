@@ -23,8 +23,9 @@ from gaitload.config import AthleteSettings, load_settings
 from gaitload.demo.fitwriter import SessionSpec, write_fit
 from gaitload.ingest import import_paths
 from gaitload.pain.notes import PainMark, read_note
-from gaitload.sources import fit, fit_decode, strava
+from gaitload.sources import fit, fit_decode
 from gaitload.sources.fit_decode import decode
+from gaitload.sources.strava import source as strava
 from tests.builders import run_samples, steady_run
 from tests.conftest import SHARED_FIT, make_settings, strava_settings
 from tests.export_builder import activities_csv, csv_row, fit_bytes, gz, write_zip
@@ -276,12 +277,22 @@ def test_any_string_field_named_like_notes_counts_in_any_case(tmp_path, monkeypa
     assert activity.fit_notes == "pain: left heel 3/10\npain: right arch 1/10"
 
 
+def test_the_fast_decoder_reads_notes_too(tmp_path):
+    path = evening_run(tmp_path, "pain: left heel 3/10")
+    parsed = fit.parse_fit(path, path.read_bytes(), "sha", "America/Denver")
+    assert parsed.decoder == "fitfast"
+    (activity,) = parsed.activities
+    assert activity.fit_notes == "pain: left heel 3/10"
+    assert activity.start_time_utc == EVENING_UTC.replace(tzinfo=None)
+
+
 def test_the_fallback_decoder_reads_notes_too(tmp_path, monkeypatch):
     path = evening_run(tmp_path, "pain: left heel 3/10")
 
     def fitparse_fails(data: bytes):
         raise FitParseError("pretend the file is structurally odd")
 
+    monkeypatch.setattr(fit_decode, "fitfast", None)  # as without its wheel
     monkeypatch.setattr(fit_decode, "_with_fitparse", fitparse_fails)
     parsed = fit.parse_fit(path, path.read_bytes(), "sha", "America/Denver")
     assert parsed.decoder == "garmin-fit-sdk"
@@ -302,9 +313,10 @@ def test_the_fallback_decoder_names_a_real_apps_developer_fields():
     assert "developer_fields" not in session
 
 
-def test_each_file_is_decoded_without_the_last_files_developer_fields(tmp_path):
+def test_each_file_is_decoded_without_the_last_files_developer_fields(tmp_path, monkeypatch):
     """fitparse keeps developer field descriptions in a global; each file starts afresh, so
     a file using fields it never describes cannot be read with another file's names."""
+    monkeypatch.setattr(fit_decode, "fitfast", None)  # fitparse's own path
     with_notes = evening_run(tmp_path, "pain: left heel 3/10")
     assert decode(with_notes.read_bytes()).messages["session"][0]["notes"] == "pain: left heel 3/10"
     assert DEV_TYPES != {}

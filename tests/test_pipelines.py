@@ -210,7 +210,7 @@ def test_strava_nights_first_quiet_and_strava_down(prefect_server, tmp_path, dem
 
     from gaitload.config import load_settings
     from gaitload.pipelines.nightly import nightly
-    from gaitload.sources import strava
+    from gaitload.sources.strava import source as strava
     from tests.builders import run_samples
     from tests.fake_strava import run
 

@@ -12,8 +12,9 @@ import duckdb
 import pytest
 
 from gaitload import sqlfiles
-from gaitload.sources import registry, strava
+from gaitload.sources import registry
 from gaitload.sources.model import Activity, Link
+from gaitload.sources.strava import source as strava
 from gaitload.sources.strava.activity import fingerprint
 from gaitload.store import activities, db, sync_state
 from tests.builders import run_samples

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from gaitload.ingest import import_paths
-from gaitload.sources import strava
 from gaitload.sources.strava import export as strava_export
+from gaitload.sources.strava import source as strava
 from tests.builders import run_samples
 from tests.conftest import strava_settings
 from tests.export_builder import (

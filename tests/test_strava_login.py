@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from gaitload.cli import cli
 from gaitload.errors import StravaAuthError
-from gaitload.sources import strava
+from gaitload.sources.strava import source as strava
 from gaitload.sources.strava import tokens
 from tests.builders import run_samples
 from tests.conftest import strava_settings

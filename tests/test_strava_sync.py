@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from gaitload.errors import StravaAppInactive
-from gaitload.sources import strava
+from gaitload.sources.strava import source as strava
 from gaitload.sources.strava import tokens
 from tests.builders import run_samples
 from tests.conftest import strava_settings

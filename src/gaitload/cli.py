@@ -477,8 +477,6 @@ def alerts_cmd(
         render_delivery(report, err if as_json else console)
 
 
-
-
 @cli.command("backtest")
 @click.option("--athlete", help="Only this athlete (default: every athlete).")
 @click.option(

@@ -12,6 +12,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -20,15 +21,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from gaitload.config import Settings
-from gaitload.demo.run import Night
-from gaitload.ingest import ImportReport
-from gaitload.lookback.model import LookBack
-from gaitload.notify import DeliveryReport
-from gaitload.read import query
-from gaitload.read.adhoc import QueryResult
-from gaitload.rules import Alert
 from gaitload.terminal import printable, shown
+
+if TYPE_CHECKING:  # annotations only: printing needs none of these loaded
+    from gaitload.config import Settings
+    from gaitload.demo.run import Night
+    from gaitload.ingest import ImportReport
+    from gaitload.lookback.model import LookBack
+    from gaitload.notify import DeliveryReport
+    from gaitload.read import query
+    from gaitload.read.adhoc import QueryResult
+    from gaitload.rules import Alert
 
 console = Console(stderr=False)
 err = Console(stderr=True)

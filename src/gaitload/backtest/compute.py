@@ -29,7 +29,12 @@ from gaitload.store.reading import reading
 
 SQL = "gaitload.backtest.sql"
 WORKING_TABLES = (
-    "bt_periods", "bt_episodes", "bt_injuries", "bt_factors", "bt_days", "bt_injury_days"
+    "bt_periods",
+    "bt_episodes",
+    "bt_injuries",
+    "bt_factors",
+    "bt_days",
+    "bt_injury_days",
 )
 """Temp tables of tables.sql and labelled_days.sql, dropped when a backtest ends."""
 ANY = "(any)"

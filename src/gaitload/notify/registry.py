@@ -8,10 +8,13 @@ name, so no migration.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from gaitload.config import Settings
 from gaitload.notify.channel import Channel
 from gaitload.notify.mail.channel import EmailChannel
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue, which records
+    from gaitload.config import Settings  # notices per channel
 
 CHANNELS: dict[str, Callable[[Settings], Channel | None]] = {
     "email": EmailChannel,  # always on: SMTP when configured, else the outbox

@@ -68,6 +68,9 @@ class MergeRule:
     fields: tuple[str, ...]
     channels: tuple[str, ...] = ()
     """How the source's values arrive, most trusted first (Strava: api, then export)."""
+    from_streams: bool = False
+    """The source records activities from its own streams, not files: a file's copy of the
+    same activity is the fuller recording."""
 
     def outranks(self, old_via: str | None, new_via: str | None) -> bool:
         """Whether a value that came `old_via` must stay against one coming `new_via`."""

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gaitload.sources import files, strava
+from gaitload.sources import files, merge_rules, strava
 from gaitload.sources.model import MergeRule
+from gaitload.sources.strava import source as strava_source
 
 if TYPE_CHECKING:
     import click
@@ -39,9 +40,9 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "strava",
         strava.RULE,
-        connected=strava.connected_athletes,
-        pull=strava.pull,
-        commands=strava.commands,
+        connected=strava_source.connected_athletes,
+        pull=strava_source.pull,
+        commands=strava_source.commands,
     ),
 )
 
@@ -55,5 +56,4 @@ def rules() -> list[MergeRule]:
     return [s.rule for s in SOURCES]
 
 
-def rule_of(source: str) -> MergeRule | None:
-    return next((s.rule for s in SOURCES if s.rule.source == source), None)
+rule_of = merge_rules.rule_of

@@ -3,7 +3,7 @@
 A run may reach the store as a watch's FIT file, a file in Strava's export and through the
 API. A (source, external_id) link identifies it exactly once any copy has it; before that,
 the start time (and the sport, or else the distance) does. The richer recording keeps the
-samples and totals; what each source may fill (its `MergeRule` in the source registry:
+samples and totals; what each source may fill (its `MergeRule`, listed in `sources/merge_rules.py`:
 Strava's title, notes and gear, a FIT file's notes) is merged into whichever row survives,
 so load is counted once and nothing the athlete wrote is lost.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 import duckdb
 
 from gaitload import sqlfiles
-from gaitload.sources import registry
+from gaitload.sources import merge_rules
 from gaitload.sources.model import Activity
 
 SQL = "gaitload.store.sql"
@@ -111,7 +111,7 @@ def forget(
         for statement in sqlfiles.statements(SQL, "delete_activity.sql"):
             con.execute(statement, {"activity_id": activity_id})
         return "deleted"
-    rule = registry.rule_of(source)
+    rule = merge_rules.rule_of(source)
     _update(con, activity_id, {name: None for name in (rule.fields if rule else ())})
     con.execute(
         sqlfiles.load(SQL, "delete_link.sql"), {"activity_id": activity_id, "source": source}
@@ -175,8 +175,7 @@ def _fuller(new: Activity, old: dict) -> bool:
 
 
 def _from_file(source: str) -> bool:
-    """A recording is a file's unless a syncing source made it from its own streams."""
-    return source not in {s.name for s in registry.syncing()}
+    return merge_rules.from_file(source)
 
 
 def _merged(
@@ -191,11 +190,11 @@ def _merged(
     file keeps its own. Returns the merged columns and the merged links.
     """
     link = getattr(new, "link", None)
-    own = registry.rule_of(link.source) if link else None
+    own = merge_rules.rule_of(link.source) if link else None
     old_link = old["links"].get(link.source) if link else None
     outranked = bool(own and old_link and own.outranks(old_link["via"], link.via))
     merged = {}
-    for rule in registry.rules():
+    for rule in merge_rules.RULES:
         replaces = authoritative and rule is own
         for name in rule.fields:
             value = getattr(new, name, None)

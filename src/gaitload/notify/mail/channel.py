@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from email.utils import make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
-from gaitload.config import Settings
 from gaitload.errors import MailDeliveryError
 from gaitload.notify.channel import HandingOver
 from gaitload.notify.mail.message import Recipients, email_message, recipients
 from gaitload.notify.mail.transport import OutboxTransport, SmtpTransport, Transport
 from gaitload.notify.notification import Notification
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 
 def transport_for(settings: Settings) -> Transport:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import TYPE_CHECKING
 
-from gaitload.config import Settings
 from gaitload.errors import ConfigError
 from gaitload.notify.notification import Notification, one_line
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import Settings
 
 CHART_FILE = "running-per-week.png"
 

@@ -19,11 +19,13 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from gaitload.config import SmtpSettings
 from gaitload.errors import ConfigError, MailDeliveryError, MailLoginError
 from gaitload.notify.channel import HandingOver, Refused
+
+if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
+    from gaitload.config import SmtpSettings
 
 
 class MessageRefused(Refused):

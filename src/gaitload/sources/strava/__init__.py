@@ -4,76 +4,20 @@ export, one package. This module is what the registry needs, and imports the res
 Modules: `auth`, `tokens`, `api`, `budget` (the account and its requests), `syncing` (the
 nightly sync), `activity` (an API activity to the normalized shape), `export` (the
 "Download your data" archive), `linking` (export gear, a csv line linked to a file),
-`cli` (`gaitload strava ...`).
+`cli` (`gaitload strava ...`), `source` (what the registry calls: login, sync, pull).
+This module holds only Strava's merge rule, so the store can read it without importing
+the sync, which writes through the store.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from gaitload.sources.model import MergeRule
-
-if TYPE_CHECKING:
-    import click
-
-    from gaitload.config import Settings
 
 RULE = MergeRule(
     source="strava",
     fields=("name", "trainer", "description", "private_note", "gear_id"),
     channels=("api", "export"),
+    from_streams=True,
 )
 """Strava's title, notes, gear and indoor flag go on whichever copy is kept; what the API
 said is never overridden by the (older) export."""
-
-
-def login(settings: Settings, athlete: str | None = None, **options: Any):
-    from gaitload.sources.strava.auth import login as connect
-
-    return connect(settings, athlete, **options)
-
-
-def sync(settings: Settings, athlete: str | None = None, **options: Any):
-    from gaitload.sources.strava.syncing import sync as run
-
-    return run(settings, athlete, **options)
-
-
-def connected_athletes(settings: Settings) -> list[str]:
-    from gaitload.sources.strava.tokens import connected_athletes as connected
-
-    return connected(settings)
-
-
-def pull(settings: Settings, athlete: str) -> dict:
-    """One athlete's sync for the nightly run: Strava down is transient, a revoked token not."""
-    from gaitload.errors import StravaAuthError, StravaUnavailable
-
-    (report,) = sync(settings, athlete)
-    if report.unavailable:
-        raise StravaUnavailable(report.stopped)  # transient: Prefect retries with backoff
-    if report.error:
-        raise StravaAuthError(report.error)  # terminal: this athlete fails, the others go on
-    notes = (
-        [f"Strava stopped early, resumes next night: {report.stopped}"] if report.stopped else []
-    )
-    return {
-        "imported": report.new,
-        "updated": report.updated + report.merged,
-        "deleted": report.deleted,
-        "notes": notes,
-    }
-
-
-def commands() -> click.Group:
-    from gaitload.sources.strava.cli import strava_group
-
-    return strava_group
-
-
-def __getattr__(name: str) -> Any:
-    if name == "SyncReport":
-        from gaitload.sources.strava.syncing import SyncReport
-
-        return SyncReport
-    raise AttributeError(name)

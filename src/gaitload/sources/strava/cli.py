@@ -32,13 +32,13 @@ def strava_group() -> None:
 @click.pass_context
 def strava_login_cmd(ctx: click.Context, athlete: str | None, code: str | None) -> None:
     """Connect to Strava: opens Strava's consent page, or exchanges a pasted --code."""
-    from gaitload.sources import strava
+    from gaitload.sources.strava.auth import login
 
     def show(url: str) -> None:
         console.print(f"Open this address to connect gaitload to Strava:\n{url}", soft_wrap=True)
         webbrowser.open(url)
 
-    saved = strava.login(_settings(ctx), athlete, code=code, on_url=show)
+    saved = login(_settings(ctx), athlete, code=code, on_url=show)
     console.print(
         f"Connected [bold]{shown(saved.athlete)}[/bold] to Strava athlete "
         f"{saved.strava_athlete_id}; the token is saved for you alone to read. "
@@ -56,10 +56,10 @@ def strava_login_cmd(ctx: click.Context, athlete: str | None, code: str | None) 
 @click.pass_context
 def strava_sync_cmd(ctx: click.Context, athlete: str | None, max_wait: float | None) -> None:
     """Fetch new, edited and deleted activities from Strava, within its rate limits."""
-    from gaitload.sources import strava
+    from gaitload.sources.strava.syncing import sync
 
     with err.status("Syncing with Strava ...") as status:
-        reports = strava.sync(
+        reports = sync(
             _settings(ctx),
             athlete,
             max_wait_s=max_wait,
@@ -68,4 +68,3 @@ def strava_sync_cmd(ctx: click.Context, athlete: str | None, max_wait: float | N
     render_sync(reports)
     if any(r.error for r in reports):
         sys.exit(1)
-
