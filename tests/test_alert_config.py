@@ -32,6 +32,7 @@ def test_thresholds_merge_defaults_then_everyone_then_the_athlete(tmp_path):
         "warn_min_km": 8.0,
         "usual_factor": 4.0,
         "usual_weeks": 12,
+        "peak_pct": 10.0,
         "clear_days": 7,
     }
     assert anna["long_run_spike"]["high_pct"] == 80.5

@@ -57,6 +57,8 @@ class Catalogue:
     email: Mapping[str, object]
     record: Mapping[str, str]
     """The data the rules' records were measured on: its citation and population."""
+    bone_stress_patterns: tuple[str, ...] = ()
+    """The load patterns bone_stress_pattern counts and bone_stress_pain looks back at."""
 
     def record_line(self, factor: str) -> str | None:
         """A rule's measured record in one sentence, with the data's citation."""
@@ -105,7 +107,13 @@ def catalogue() -> Catalogue:
         )
         for factor, body in doc["rules"].items()
     }
-    return Catalogue(rules=rules, advice=doc["advice"], email=doc["email"], record=doc["record"])
+    return Catalogue(
+        rules=rules,
+        advice=doc["advice"],
+        email=doc["email"],
+        record=doc["record"],
+        bone_stress_patterns=tuple(doc["bone_stress"]["patterns"]),
+    )
 
 
 def check_overrides(table: Mapping[str, object], where: str) -> dict[str, dict[str, float]]:

@@ -92,14 +92,21 @@ def _evaluate_athlete(
 ) -> list[Episode]:
     rules = catalogue().rules
     thresholds = thresholds_for(settings.thresholds, settings.athlete(athlete).thresholds)
-    con.execute(sqlfiles.load(SQL, "findings_table.sql"))
+    for statement in sqlfiles.statements(SQL, "findings_table.sql"):
+        con.execute(statement)
     for factor in rules:
         rule_sql = sqlfiles.load(SQL, f"{factor}.sql")
         sql = (
             "INSERT INTO rule_findings BY NAME "
             f"SELECT $factor AS factor, $clear_days AS clear_days, * FROM ({rule_sql})"
         )
-        values = {"athlete": athlete, "as_of": as_of, "factor": factor, **thresholds[factor]}
+        values = {
+            "athlete": athlete,
+            "as_of": as_of,
+            "factor": factor,
+            "bone_stress_patterns": list(catalogue().bone_stress_patterns),
+            **thresholds[factor],
+        }
         con.execute(sql, {k: v for k, v in values.items() if k in _PARAM.findall(sql)})
     episodes = []
     for values in query.rows(

@@ -1,6 +1,6 @@
 -- bone_stress_pain: pain on the top of the foot, or at one point on a bone, within
 -- $window_days after a load pattern at warn or above (this evaluation's findings of
--- load_ramp, long_run_spike, rest_days, hill_exposure). The window is a convention.
+-- the catalogue's [bone_stress] patterns). The window is a convention.
 WITH reported AS (
     SELECT location, side, any_value(place) AS place, "date" AS day, max(score) AS score,
            bool_or(bone) AS bone
@@ -13,7 +13,7 @@ load AS (
     SELECT DISTINCT factor, day
     FROM rule_findings
     WHERE athlete = $athlete
-      AND factor IN ('load_ramp', 'long_run_spike', 'rest_days', 'hill_exposure')
+      AND list_contains($bone_stress_patterns, factor)
       AND severity IN ('warn', 'high')
 ),
 matched AS (

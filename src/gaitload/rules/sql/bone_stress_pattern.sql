@@ -1,10 +1,11 @@
 -- bone_stress_pattern: several load patterns at warn or above within a few days of each
--- other, from this evaluation's findings. A heuristic, not a validated score.
+-- other (the catalogue's [bone_stress] patterns), from this evaluation's findings. A
+-- heuristic, not a validated score.
 WITH f AS (
     SELECT DISTINCT factor, day
     FROM rule_findings
     WHERE athlete = $athlete
-      AND factor IN ('load_ramp', 'long_run_spike', 'rest_days', 'hill_exposure')
+      AND list_contains($bone_stress_patterns, factor)
       AND severity IN ('warn', 'high')
 ),
 days AS (

@@ -11,11 +11,6 @@ WITH days AS (
     FROM load_signals l
     WHERE l.athlete = $athlete AND l.day <= $as_of
 ),
-hill_sessions AS (
-    SELECT day, steepest_run_m AS steep_m
-    FROM daily_load
-    WHERE athlete = $athlete AND day <= $as_of AND steepest_run_m >= $hill_session_steep_m
-),
 judged AS (
     SELECT d.*, h.steep_m,
            (SELECT max(f.day) FROM rule_findings f
@@ -26,7 +21,7 @@ judged AS (
                AND d.descent_ratio > $warn_descent_ratio AS descent_rise,
            d.day >= d.first_day + 34 AND d.usual_week_m > 0
                AND d.distance_7d_m <= d.usual_week_m * (1 - $recovery_cut_pct / 100) AS cut
-    FROM days d LEFT JOIN hill_sessions h USING (day)
+    FROM days d LEFT JOIN hill_sessions($athlete, $as_of, $hill_session_steep_m) h USING (day)
 ),
 flagged AS (
     SELECT *,

@@ -4,6 +4,9 @@
 -- 7-day figures go into the evidence. The bar is the athlete's own: a rise more than
 -- `usual_factor` times their usual week-to-week rise (the upper quartile of the rises of the
 -- `usual_weeks` weeks before), and never less than `warn_pct` (usual_factor = 0: `warn_pct`).
+-- Severity from the size of the deviation: a week past that bar is `info` while it stays
+-- within the athlete's own recent peak, and `warn` once it is more than `peak_pct` above the
+-- highest week of the `usual_weeks` before (new load; -100: any week past the bar warns).
 WITH days AS (
     SELECT athlete, day, distance_m, date_trunc('week', day)::DATE AS week_start,
            min(day) OVER () AS first_day
@@ -17,13 +20,16 @@ weeks AS (
     SELECT *,
            quantile_cont(rise_pct, 0.75) OVER (
                ORDER BY week_start ROWS BETWEEN $usual_weeks::INTEGER PRECEDING AND 1 PRECEDING
-           ) AS usual_rise_pct
+           ) AS usual_rise_pct,
+           max(distance_m) OVER (
+               ORDER BY week_start ROWS BETWEEN $usual_weeks::INTEGER PRECEDING AND 1 PRECEDING
+           ) AS peak_m
     FROM (SELECT *, (distance_m - lag(distance_m) OVER (ORDER BY week_start))
                         / nullif(lag(distance_m) OVER (ORDER BY week_start), 0) * 100 AS rise_pct
           FROM weekly)
 ),
 bar AS (
-    SELECT w.week_start, p.distance_m AS previous_m, w.usual_rise_pct,
+    SELECT w.week_start, p.distance_m AS previous_m, w.usual_rise_pct, w.peak_m,
            greatest($warn_pct, $usual_factor * coalesce(w.usual_rise_pct, 0)) AS bar_pct
     FROM weeks w JOIN weeks p ON p.week_start = w.week_start - 7
 ),
@@ -31,7 +37,9 @@ so_far AS (
     SELECT *, sum(distance_m) OVER (PARTITION BY week_start ORDER BY day) AS week_so_far_m
     FROM days
 )
-SELECT s.athlete, s.day, 'warn' AS severity,
+SELECT s.athlete, s.day,
+       CASE WHEN s.week_so_far_m > b.peak_m * (1 + $peak_pct / 100) THEN 'warn' ELSE 'info' END
+           AS severity,
        json_object(
            'day', s.day,
            'week_start', s.week_start,
@@ -43,7 +51,8 @@ SELECT s.athlete, s.day, 'warn' AS severity,
            'distance_prev_7d_km', round(l.distance_prev_7d_m / 1000, 1),
            'ramp_7d_pct', round(l.ramp_7d_pct),
            'usual_rise_pct', round(b.usual_rise_pct),
-           'bar_pct', round(b.bar_pct)
+           'bar_pct', round(b.bar_pct),
+           'peak_week_km', round(b.peak_m / 1000, 1)
        ) AS evidence
 FROM so_far s
 JOIN bar b ON b.week_start = s.week_start

@@ -17,18 +17,13 @@ recovering AS (
     FROM load_signals l
     WHERE l.athlete = $athlete AND l.day <= $as_of
 ),
-hill_sessions AS (
-    SELECT day, steepest_run_m AS steep_m
-    FROM daily_load
-    WHERE athlete = $athlete AND day <= $as_of AND steepest_run_m >= $hill_session_steep_m
-),
 judged AS (
     SELECT r.*,
            CASE WHEN r.pain_before IS NOT NULL THEN h.steep_m END AS steep_m,
            r.pain_week_before IS NOT NULL
                AND r.distance_7d_m - r.distance_prev_7d_m >= $warn_min_km * 1000
                AND r.distance_7d_m > r.distance_prev_7d_m * (1 + $warn_pct / 100) AS volume_rise
-    FROM recovering r LEFT JOIN hill_sessions h USING (day)
+    FROM recovering r LEFT JOIN hill_sessions($athlete, $as_of, $hill_session_steep_m) h USING (day)
     WHERE r.pain_before IS NOT NULL
 ),
 named AS (
