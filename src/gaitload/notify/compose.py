@@ -20,6 +20,7 @@ from gaitload import sqlfiles
 from gaitload.notify.chart import WEEKS, weekly_chart
 from gaitload.notify.notification import Evidence, Notification, one_line
 from gaitload.pain.context import LOOKBACK_DAYS, place_label
+from gaitload.read import query
 from gaitload.rules.catalogue import SEVERITIES, catalogue
 from gaitload.rules.messages import number
 
@@ -80,15 +81,10 @@ def compose(
 
 def message_alerts(con: duckdb.DuckDBPyConnection, message_id: str) -> list[dict]:
     """The live episodes a queued message is about, most severe first (none: all withdrawn)."""
-    cursor = con.execute(
-        sqlfiles.load(SQL, "message_alerts.sql"),
-        {"message_id": message_id, "severities": list(SEVERITIES)},
-    )
-    columns = [d[0] for d in cursor.description]
+    sql = sqlfiles.load(SQL, "message_alerts.sql")
     rules = catalogue().rules
     alerts = []
-    for row in cursor.fetchall():
-        a = dict(zip(columns, row, strict=True))
+    for a in query.rows(con, sql, message_id=message_id, severities=list(SEVERITIES)):
         a["date"] = a.pop("opened_on")
         a["escalated"] = a["severity"] != a["opened_severity"]
         a["risk"] = rules[a["factor"]].risk
@@ -111,16 +107,8 @@ def _weeks(con: duckdb.DuckDBPyConnection, athlete: str, as_of: date) -> list[tu
 
 def _pain(con: duckdb.DuckDBPyConnection, athlete: str, first_day: date, as_of: date) -> list[dict]:
     """The pain entries in the chart's weeks, each with the load before it, oldest first."""
-    cursor = con.execute(
-        sqlfiles.load(SQL, "pain_entries.sql"),
-        {
-            "athlete": athlete,
-            "first_day": first_day,
-            "as_of": as_of,
-        },
-    )
-    columns = [d[0] for d in cursor.description]
-    entries = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    sql = sqlfiles.load(SQL, "pain_entries.sql")
+    entries = query.rows(con, sql, athlete=athlete, first_day=first_day, as_of=as_of)
     for e in entries:
         e["place"] = place_label(e["place"], e["bone"])
     return entries

@@ -39,6 +39,7 @@ from gaitload.notify.mail import EmailChannel
 from gaitload.notify.mail.transport import Transport
 from gaitload.notify.notification import Notification
 from gaitload.notify.registry import channels_for
+from gaitload.read import query
 from gaitload.rules.alerts import require_database
 from gaitload.rules.evaluate import evaluate
 from gaitload.rules.state import record
@@ -248,9 +249,7 @@ def _mark(
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object) -> list[dict]:
-    cursor = con.execute(sqlfiles.load(SQL, sql_file), params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return query.rows(con, sqlfiles.load(SQL, sql_file), **params)
 
 
 def outbox_files(settings: Settings) -> list[Path]:

@@ -26,6 +26,7 @@ import duckdb
 from gaitload import sqlfiles
 from gaitload.notify.channel import Channel
 from gaitload.notify.registry import channels_for
+from gaitload.read import query
 from gaitload.rules.catalogue import SEVERITIES, catalogue, notified
 from gaitload.rules.evaluate import Episode, Evaluation
 from gaitload.store import db
@@ -186,9 +187,7 @@ def _pending_message(
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object) -> list[dict]:
-    cursor = _execute(con, sql_file, **params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return query.rows(con, sqlfiles.load(SQL, sql_file), **params)
 
 
 def _execute(con: duckdb.DuckDBPyConnection, sql_file: str, /, **params: object):

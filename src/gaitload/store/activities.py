@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 import duckdb
 
 from gaitload import sqlfiles
+from gaitload.read import query
 from gaitload.sources import merge_rules
 from gaitload.sources.model import Activity
 
@@ -151,13 +152,8 @@ def _by_link(con, athlete_id: int, source: str, external_id: str) -> int | None:
 
 def _row(con: duckdb.DuckDBPyConnection, activity_id: int) -> dict:
     """The stored activity, with its links by source."""
-    params = {"activity_id": activity_id}
-    cursor = con.execute(sqlfiles.load(SQL, "stored_activity.sql"), params)
-    names = [d[0] for d in cursor.description]
-    row = dict(zip(names, cursor.fetchone(), strict=True))
-    cursor = con.execute(sqlfiles.load(SQL, "links_of.sql"), params)
-    names = [d[0] for d in cursor.description]
-    links = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    row = query.one(con, sqlfiles.load(SQL, "stored_activity.sql"), activity_id=activity_id)
+    links = query.rows(con, sqlfiles.load(SQL, "links_of.sql"), activity_id=activity_id)
     row["links"] = {link["source"]: link for link in links}
     return row
 

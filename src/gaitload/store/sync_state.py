@@ -12,6 +12,7 @@ from datetime import datetime
 import duckdb
 
 from gaitload import sqlfiles
+from gaitload.read import query
 
 SQL = "gaitload.store.sql"
 
@@ -73,8 +74,6 @@ def athletes_in_order(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
 
 def linked(con: duckdb.DuckDBPyConnection, source: str, athlete_id: int) -> dict[str, dict]:
     """The athlete's stored activities the source knows, by external id."""
-    cursor = con.execute(
-        sqlfiles.load(SQL, "linked_activities.sql"), {"source": source, "athlete_id": athlete_id}
-    )
-    names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    sql = sqlfiles.load(SQL, "linked_activities.sql")
+    found = query.table(con, sql, source=source, athlete_id=athlete_id)
+    return {row[0]: dict(zip(found.columns, row, strict=True)) for row in found.rows}
