@@ -89,8 +89,8 @@ def test_demo_writes_imports_and_shows_the_planted_ramp(tmp_path):
         "hill_exposure",
         "bone_stress_pattern",
     }
-    # her 18 days without rest are `info`: she usually rests 2-3 days a week, and rest_days
-    # warns only runners who usually rest 3 (the backtest on real injuries: docs/alerts.md)
+    # her 18 days without rest are `info`: rest_days warns only runners who opt in
+    # (`warn_opt_in`), since on real injuries it pointed the wrong way (docs/alerts.md)
     assert ("rest_days", "info", date(2026, 11, 6)) in [(f, s, d) for f, s, d, _, _ in alerts]
     assert "rest_days" not in {f for f, _, _ in warnings}
     assert ("long_run_spike", "high", date(2026, 11, 18)) in warnings
