@@ -17,6 +17,7 @@ from gaitload.config import load_settings
 from gaitload.notify import outbox_files, send_alerts
 from gaitload.rules import check_alerts, evaluate, record, recorded_alerts
 from gaitload.store import db
+from tests.builders import database_held_by_another_process
 from tests.histories import SPIKE_HIGH, SPIKE_WARN
 
 
@@ -155,3 +156,11 @@ def test_an_email_whose_episodes_were_all_withdrawn_is_cancelled_and_they_come_b
     assert {d for (d,) in q(anna, "SELECT delivery FROM alerts WHERE severity <> 'info'")} == {
         "sent"
     }
+
+
+def test_recorded_alerts_read_the_snapshot_while_a_writer_holds_the_database(anna):
+    send_alerts(anna, as_of=SPIKE_HIGH)  # a write session: it publishes the snapshot
+    expected = [(a.factor, a.severity) for a in recorded_alerts(anna)]
+    assert ("long_run_spike", "high") in expected
+    with database_held_by_another_process(anna.db_path):
+        assert [(a.factor, a.severity) for a in recorded_alerts(anna)] == expected

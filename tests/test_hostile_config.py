@@ -29,6 +29,7 @@ from gaitload.config_schema import reference, variables
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.errors import ConfigError, MailDeliveryError
 from gaitload.store import db
+from gaitload.store.snapshot import publish_snapshot, snapshot_path
 from tests.smtp_server import PASSWORD, USER, Recorder, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,6 +156,28 @@ def test_a_full_disk_during_an_import_is_one_line_and_a_rerun_finishes(
         activities = con.execute("SELECT count(*) FROM activities").fetchone()[0]
     assert files == len(list(demo_fit.glob("*.fit")))
     assert activities == files
+
+
+def test_a_full_disk_while_publishing_the_snapshot_leaves_the_old_one_and_no_debris(tmp_path):
+    database = tmp_path / "x.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE TABLE t AS SELECT random() AS x FROM range(100000)")
+    publish_snapshot(database)
+    before = snapshot_path(database).read_bytes()
+    with duckdb.connect(str(database)) as con:
+        con.execute("INSERT INTO t SELECT random() FROM range(300000)")
+    assert database.stat().st_size > 1_000_000
+    probe = "import sys; from pathlib import Path; from gaitload.store.snapshot import *; "
+    probe += "publish_snapshot(Path(sys.argv[1]))"
+    full = subprocess.run(
+        [sys.executable, "-c", probe, str(database)],
+        preexec_fn=_file_size_limit(1_000_000),
+        capture_output=True,
+        text=True,
+    )
+    assert full.returncode != 0 and "File too large" in full.stderr
+    assert snapshot_path(database).read_bytes() == before  # readers keep the last good one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb", "x.duckdb.snapshot"]
 
 
 def _children(pid: int) -> list[int]:

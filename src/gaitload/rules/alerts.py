@@ -16,6 +16,7 @@ from gaitload.rules import state
 from gaitload.rules.catalogue import catalogue
 from gaitload.rules.evaluate import Episode, evaluate
 from gaitload.store import db
+from gaitload.store.reading import reading
 
 if TYPE_CHECKING:  # annotations only: the config reads the rule catalogue
     from gaitload.config import Settings
@@ -118,6 +119,7 @@ def _from_episode(episode: Episode) -> Alert:
 def recorded_alerts(
     settings: Settings, *, athlete: str | None = None, since: date | None = None
 ) -> list[Alert]:
-    """The episodes as last recorded (by `check_alerts` or `send_alerts`), newest first."""
-    with db.opened(settings.db_path, read_only=True) as con:
-        return list_alerts(con, athlete=athlete, since=since)
+    """The episodes as last recorded (by `check_alerts` or `send_alerts`), newest first; from
+    the readers' snapshot while a writer (tonight's sync) holds the database."""
+    with reading(settings.db_path) as read:
+        return list_alerts(read.con, athlete=athlete, since=since)

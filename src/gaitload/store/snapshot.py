@@ -20,5 +20,8 @@ def publish_snapshot(db_path: Path) -> None:
     if not db_path.exists():
         return
     partial = db_path.with_name(f".{db_path.name}.snapshot.{os.getpid()}")
-    shutil.copyfile(db_path, partial)
-    os.replace(partial, snapshot_path(db_path))
+    try:
+        shutil.copyfile(db_path, partial)
+        os.replace(partial, snapshot_path(db_path))
+    finally:  # a full disk mid-copy leaves no half snapshot behind (the old one stays)
+        partial.unlink(missing_ok=True)
