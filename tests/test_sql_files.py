@@ -31,9 +31,11 @@ REGISTERED = {
     "computed_metrics": "SELECT * FROM core.activity_metrics LIMIT 0",
     "computed_cadence_pace": "SELECT * FROM core.activity_cadence_pace LIMIT 0",
     "computed_grades": "SELECT * FROM core.activity_grades LIMIT 0",
+    "new_files": "SELECT *, 0::BIGINT AS position FROM core.source_files LIMIT 0",
+    "new_log": "SELECT *, 0::BIGINT AS position FROM core.ingest_log LIMIT 0",
 }
-"""Relations the code registers from Python frames before it runs a file (metrics/refresh.py),
-stood in for by empty tables of the same columns."""
+"""Relations the code registers from Python frames before it runs a file (metrics/refresh.py,
+store/writer.py), stood in for by empty tables of the same columns."""
 
 
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")

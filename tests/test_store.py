@@ -11,12 +11,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.errors import DatabaseLockedError
 from gaitload.ingest import import_paths
-from gaitload.store import db
+from gaitload.sources.fit import content_hash, parse_fit
+from gaitload.store import db, writer
 from tests.builders import database_held_by_another_process
 
 
@@ -35,12 +37,14 @@ def demo_files(tmp_path_factory) -> list[Path]:
 
 
 def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(settings, demo_files):
+    """Batches of two files here (a real import writes up to 200 to a transaction), so that
+    the first commits long before the last and the kill lands between them."""
     folder = demo_files[0].parent
     wal = Path(f"{settings.db_path}.wal")
+    small_batches = "import gaitload.store.writer as w; w.BATCH_FILES = 2; import gaitload.__main__"
+    args = ("import", str(folder), "--athlete", "demo", "--workers", "1", "--quiet")
     proc = subprocess.Popen(
-        gaitload_cmd(
-            settings, "import", str(folder), "--athlete", "demo", "--workers", "1", "--quiet"
-        ),
+        [sys.executable, "-c", small_batches, "--db", str(settings.db_path), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -64,6 +68,44 @@ def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(setti
         settings,
         "SELECT count(*) FROM activities a WHERE samples <> "
         "(SELECT count(*) FROM samples s WHERE s.activity_id = a.activity_id)",
+    ) == (0,)
+
+
+def test_a_file_that_cannot_be_stored_gets_its_line_and_the_rest_of_its_batch_goes_in(
+    settings, demo_files
+):
+    """One file's samples DuckDB refuses (a heart rate that is text): the batch is rolled
+    back and redone file by file, so only that file is lost, with its reason."""
+    parsed = []
+    for path in demo_files[:5]:
+        data = path.read_bytes()
+        parsed.append(parse_fit(path, data, content_hash(data), "UTC"))
+    bad = parsed[2].activities[0]
+    bad.samples = bad.samples.with_columns(heart_rate=pl.lit("fast"))
+    with db.opened(settings.db_path) as con:
+        athlete_id, _ = writer.ensure_athlete(con, settings.athlete("demo"), "UTC")
+        batch = writer.Batch(con, athlete_id, "run-1")
+        outcomes = [o for p in parsed for o in batch.add(p, "fit")] + batch.commit()
+    assert [o.status for o in outcomes] == ["imported"] * 2 + ["rejected"] + ["imported"] * 2
+    assert outcomes[2].reason.startswith("could not be stored: ConversionException: ")
+    assert "fast" in outcomes[2].reason and "\n" not in outcomes[2].reason
+    good = [p for i, p in enumerate(parsed) if i != 2]
+    assert count(settings, "SELECT count(*) FROM activities") == (4,)
+    assert count(settings, "SELECT count(*) FROM samples") == (
+        sum(p.activities[0].samples.height for p in good),
+    )
+    assert count(settings, "SELECT count(*) FROM core.source_files WHERE status = 'imported'") == (
+        4,
+    )
+    logged = count(
+        settings,
+        "SELECT list(status ORDER BY ingest_id), count(DISTINCT path) FROM core.ingest_log",
+    )
+    assert logged == (["imported"] * 2 + ["rejected"] + ["imported"] * 2, 5)
+    # tried again next time: the refused file's content is not remembered as decided
+    assert count(
+        settings,
+        f"SELECT count(*) FROM core.source_files WHERE sha256 = '{parsed[2].sha256}'",
     ) == (0,)
 
 

@@ -2,7 +2,8 @@
 parse across cores, write through one writer.
 
 Parsing is the slow part (fitparse is pure Python), so it runs in worker processes; DuckDB
-allows one writer, so every result comes back to this process and is saved file by file.
+allows one writer, so every result comes back to this process and is saved in batches of
+files (`writer.Batch`), each file whole or not at all.
 """
 
 from __future__ import annotations
@@ -95,10 +96,14 @@ def import_paths(
                 record(job_or_outcome)
             else:
                 jobs.append(job_or_outcome)
+        batch = writer.Batch(con, athlete_id, report.run_id)
         for parsed, item in _parse_all(jobs, timezone, workers):
             for activity in parsed.activities:  # two athletes may own a "Pegasus 40"
                 activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
-            record(writer.save(con, parsed, athlete_id, report.run_id, source=item.source))
+            for outcome in batch.add(parsed, item.source):
+                record(outcome)
+        for outcome in batch.commit():
+            record(outcome)
         report.metrics = metrics.refresh(con, athlete_id=athlete_id)
         pain.read_notes(con, athlete_id)
     return report

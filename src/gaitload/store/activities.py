@@ -10,9 +10,11 @@ so load is counted once and nothing the athlete wrote is lost.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, fields
 
 import duckdb
+import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.read import query
@@ -43,6 +45,40 @@ class Stored:
     """The stored copy's file or source id, for the log's reason."""
 
 
+class PendingSamples:
+    """Samples and laps of activities inserted in the open transaction, written at `flush`
+    in one statement per table: a batch of files costs two inserts, not two per file."""
+
+    def __init__(self) -> None:
+        self.samples: list[pl.DataFrame] = []
+        self.laps: list[pl.DataFrame] = []
+
+    def add(self, activity_id: int, samples: pl.DataFrame, laps: pl.DataFrame) -> None:
+        key = pl.lit(activity_id, pl.Int64).alias("activity_id")
+        if samples.height:
+            self.samples.append(samples.with_columns(key))
+        if laps.height:
+            self.laps.append(laps.with_columns(key))
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table, frames in (("core.samples", self.samples), ("core.laps", self.laps)):
+            if not frames:
+                continue
+            con.register("pending_rows", pl.concat(frames, how="diagonal_relaxed"))
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM pending_rows")
+            finally:
+                unregister(con, "pending_rows")
+            frames.clear()
+
+
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame; in a transaction a failed insert aborted, DuckDB refuses
+    (the next `register` of the name replaces it), and the insert's error is the one to tell."""
+    with suppress(duckdb.TransactionException):
+        con.unregister(name)
+
+
 def store(
     con: duckdb.DuckDBPyConnection,
     activity: Activity,
@@ -51,13 +87,21 @@ def store(
     source_file: str | None,
     file_sha256: str | None,
     fingerprint: str | None = None,
+    pending: PendingSamples | None = None,
 ) -> Stored:
-    """Insert, replace or enrich; the caller owns the transaction."""
+    """Insert, replace or enrich; the caller owns the transaction.
+
+    With `pending`, the samples and laps of an inserted activity wait there for the
+    caller's `flush` (before its commit); a stored copy found is compared and replaced only
+    after what is pending went in, so it is seen whole.
+    """
     existing = _find(con, activity, athlete_id, file_sha256)
     if existing is None:
-        activity_id = _insert(con, activity, athlete_id, source_file, file_sha256)
+        activity_id = _insert(con, activity, athlete_id, source_file, file_sha256, pending=pending)
         _save_links(con, activity_id, _merged_links({}, activity, fingerprint, False, False))
         return Stored(activity_id, "inserted")
+    if pending is not None:
+        pending.flush(con)
     old = _row(con, existing)
     other = old["source_file"] or f"{old['source']}:{old['source_id']}"
     same_version = old["source"] == activity.source and old["source_id"] == activity.source_id
@@ -138,16 +182,16 @@ def _find(
             "distance_m": a.distance_m,
             "elapsed_time_s": a.elapsed_time_s,
         },
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()  # to the end: DuckDB registers no frame while a result is unfinished
+    return row[0][0] if row else None
 
 
 def _by_link(con, athlete_id: int, source: str, external_id: str) -> int | None:
     row = con.execute(
         sqlfiles.load(SQL, "activity_by_link.sql"),
         {"athlete_id": athlete_id, "source": source, "external_id": str(external_id)},
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return row[0][0] if row else None
 
 
 def _row(con: duckdb.DuckDBPyConnection, activity_id: int) -> dict:
@@ -245,6 +289,7 @@ def _insert(
     file_sha256: str | None,
     *,
     activity_id: int | None = None,
+    pending: PendingSamples | None = None,
 ) -> int:
     skip = ("samples", "laps", "link")
     columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in skip}
@@ -259,17 +304,8 @@ def _insert(
             "samples": a.samples.height,
         },
     ).fetchone()
-    con.register("new_laps", a.laps)
-    con.register("new_samples", a.samples)
-    try:
-        con.execute(
-            "INSERT INTO core.laps BY NAME SELECT ? AS activity_id, * FROM new_laps", [activity_id]
-        )
-        con.execute(
-            "INSERT INTO core.samples BY NAME SELECT ? AS activity_id, * FROM new_samples",
-            [activity_id],
-        )
-    finally:
-        con.unregister("new_laps")
-        con.unregister("new_samples")
+    rows = pending if pending is not None else PendingSamples()
+    rows.add(activity_id, a.samples, a.laps)
+    if pending is None:
+        rows.flush(con)
     return activity_id

@@ -1,22 +1,31 @@
-"""The single writer: one parsed file in one transaction, so a crash leaves all or nothing.
+"""The single writer: parsed files in transactions, so a crash leaves each file all or nothing.
 
-The file's hash goes in with its activities: a re-run after a crash redoes exactly the
-files that did not commit. The same session arriving again (another copy, a re-sync, a
-complete file after a truncated one) is recognised by athlete, sport and start time.
+A file's hash goes in with its activities: a re-run after a crash redoes exactly the files
+that did not commit. An import writes many files to a transaction (`Batch`): a commit costs
+about as much as writing a file, and samples go in by the hundred thousand. The same session
+arriving again (another copy, a re-sync, a complete file after a truncated one) is
+recognised by athlete, sport and start time.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import duckdb
+import polars as pl
 
 from gaitload import sqlfiles
 from gaitload.config import AthleteSettings
+from gaitload.errors import disk_full
 from gaitload.sources.model import Activity, ParsedFile
 from gaitload.store import activities, db
 
 SQL = "gaitload.store.sql"
+BATCH_FILES = 200
+BATCH_SECONDS = 2.0
+BATCH_RECORDS = 500_000
+"""A batch commits at whichever comes first: what a crash may cost, and the samples held."""
 
 
 @dataclass
@@ -84,6 +93,116 @@ def save(
     *,
     source: str = "fit",
 ) -> FileOutcome:
+    """One file in its own transaction."""
+    with db.transaction(con):
+        outcome = _save_file(con, parsed, athlete_id)
+        if outcome.status != "rejected":  # rejected files are tried again next time
+            _execute(con, "remember_file.sql", **_remembered(parsed, outcome, athlete_id))
+        log(con, run_id, athlete_id, outcome, source=source, decoder=parsed.decoder)
+    return outcome
+
+
+class Batch:
+    """Files saved many to a transaction, committed every `BATCH_FILES` files,
+    `BATCH_SECONDS` seconds or `BATCH_RECORDS` records, whichever comes first.
+
+    A crash loses at most the batch in flight, and a re-run redoes it (hashes commit with
+    their activities). A file whose write fails does not sink the others: the batch is
+    rolled back and its files redone one per transaction, where the bad one gets its line.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, athlete_id: int, run_id: str) -> None:
+        self.con, self.athlete_id, self.run_id = con, athlete_id, run_id
+        self._files: list[tuple[ParsedFile, str]] = []
+        self._records = 0
+        self._started = 0.0
+
+    def add(self, parsed: ParsedFile, source: str) -> list[FileOutcome]:
+        """The outcomes of the files this call committed (none while the batch fills)."""
+        if not self._files:
+            self._started = time.monotonic()
+        self._files.append((parsed, source))
+        self._records += parsed.records
+        full = len(self._files) >= BATCH_FILES or self._records >= BATCH_RECORDS
+        if full or time.monotonic() - self._started >= BATCH_SECONDS:
+            return self.commit()
+        return []
+
+    def commit(self) -> list[FileOutcome]:
+        files, self._files, self._records = self._files, [], 0
+        if not files:
+            return []
+        try:
+            return self._write(files)
+        except Exception as exc:
+            if disk_full(exc) is not None:
+                raise
+        return [self._alone(parsed, source) for parsed, source in files]
+
+    def _write(self, files: list[tuple[ParsedFile, str]]) -> list[FileOutcome]:
+        con, athlete_id = self.con, self.athlete_id
+        with db.transaction(con):
+            pending = activities.PendingSamples()
+            outcomes = [_save_file(con, parsed, athlete_id, pending) for parsed, _ in files]
+            pending.flush(con)
+            remembered = [
+                _remembered(parsed, outcome, athlete_id)
+                for (parsed, _), outcome in zip(files, outcomes, strict=True)
+                if outcome.status != "rejected"
+            ]
+            logged = [
+                _logged(self.run_id, athlete_id, outcome, source, parsed.decoder)
+                for (parsed, source), outcome in zip(files, outcomes, strict=True)
+            ]
+            _insert_rows(con, "remember_files.sql", "new_files", remembered, REMEMBERED)
+            _insert_rows(con, "log_ingest_rows.sql", "new_log", logged, LOGGED)
+        return outcomes
+
+    def _alone(self, parsed: ParsedFile, source: str) -> FileOutcome:
+        try:
+            return save(self.con, parsed, self.athlete_id, self.run_id, source=source)
+        except Exception as exc:
+            if disk_full(exc) is not None:
+                raise
+            why = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            outcome = FileOutcome(
+                path=str(parsed.path),
+                status="rejected",
+                reason=f"could not be stored: {type(exc).__name__}: {why}",
+                records=parsed.records,
+                sha256=parsed.sha256,
+            )
+            log(self.con, self.run_id, self.athlete_id, outcome, source=source)
+            return outcome
+
+
+REMEMBERED = {
+    "sha256": pl.String,
+    "athlete_id": pl.Int64,
+    "file_name": pl.String,
+    "status": pl.String,
+    "reason": pl.String,
+}
+LOGGED = {
+    "run_id": pl.String,
+    "athlete_id": pl.Int64,
+    "source": pl.String,
+    "path": pl.String,
+    "sha256": pl.String,
+    "status": pl.String,
+    "reason": pl.String,
+    "activities": pl.Int64,
+    "records": pl.Int64,
+    "decoder": pl.String,
+}
+
+
+def _save_file(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    athlete_id: int,
+    pending: activities.PendingSamples | None = None,
+) -> FileOutcome:
     outcome = FileOutcome(
         path=str(parsed.path),
         status=parsed.status,
@@ -91,23 +210,51 @@ def save(
         records=parsed.records,
         sha256=parsed.sha256,
     )
-    with db.transaction(con):
-        if parsed.status == "activity":
-            for activity in parsed.activities:
-                _save_activity(con, parsed, activity, athlete_id, outcome)
-            outcome.status = _file_status(parsed, outcome)
-        if outcome.status != "rejected":  # rejected files are tried again next time
-            _execute(
-                con,
-                "remember_file.sql",
-                sha256=parsed.sha256,
-                athlete_id=athlete_id,
-                file_name=parsed.path.name,
-                status=outcome.status,
-                reason=outcome.reason,
-            )
-        log(con, run_id, athlete_id, outcome, source=source, decoder=parsed.decoder)
+    if parsed.status == "activity":
+        for activity in parsed.activities:
+            _save_activity(con, parsed, activity, athlete_id, outcome, pending)
+        outcome.status = _file_status(parsed, outcome)
     return outcome
+
+
+def _remembered(parsed: ParsedFile, outcome: FileOutcome, athlete_id: int) -> dict:
+    return {
+        "sha256": parsed.sha256,
+        "athlete_id": athlete_id,
+        "file_name": parsed.path.name,
+        "status": outcome.status,
+        "reason": outcome.reason,
+    }
+
+
+def _logged(
+    run_id: str, athlete_id: int | None, outcome: FileOutcome, source: str, decoder: str | None
+) -> dict:
+    return {
+        "run_id": run_id,
+        "athlete_id": athlete_id,
+        "source": source,
+        "path": outcome.path,
+        "sha256": outcome.sha256,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "activities": len(outcome.activity_ids),
+        "records": outcome.records,
+        "decoder": decoder,
+    }
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, sql_file: str, name: str, rows: list[dict], schema: dict
+) -> None:
+    """Many rows in one statement, from a frame the SQL reads as `name` (with `position`)."""
+    if not rows:
+        return
+    con.register(name, pl.DataFrame(rows, schema=schema, orient="row").with_row_index("position"))
+    try:
+        con.execute(sqlfiles.load(SQL, sql_file))
+    finally:
+        activities.unregister(con, name)
 
 
 def log(
@@ -119,20 +266,7 @@ def log(
     source: str = "fit",
     decoder: str | None = None,
 ) -> None:
-    _execute(
-        con,
-        "log_ingest.sql",
-        run_id=run_id,
-        athlete_id=athlete_id,
-        source=source,
-        path=outcome.path,
-        sha256=outcome.sha256,
-        status=outcome.status,
-        reason=outcome.reason,
-        activities=len(outcome.activity_ids),
-        records=outcome.records,
-        decoder=decoder,
-    )
+    _execute(con, "log_ingest.sql", **_logged(run_id, athlete_id, outcome, source, decoder))
 
 
 def _save_activity(
@@ -141,9 +275,15 @@ def _save_activity(
     activity: Activity,
     athlete_id: int,
     outcome: FileOutcome,
+    pending: activities.PendingSamples | None,
 ) -> None:
     stored = activities.store(
-        con, activity, athlete_id, source_file=parsed.path.name, file_sha256=parsed.sha256
+        con,
+        activity,
+        athlete_id,
+        source_file=parsed.path.name,
+        file_sha256=parsed.sha256,
+        pending=pending,
     )
     if stored.action == "kept":
         same = f"same activity as #{stored.activity_id} ({stored.other})"
