@@ -16,7 +16,7 @@ from gaitload.sources.model import SAMPLE_SCHEMA
 
 def records_frame(columns: dict[str, list]) -> pl.DataFrame:
     """Columns by name (`ts`, sample columns, `cadence_raw`), one row per timestamp."""
-    schema = {**{k: v for k, v in SAMPLE_SCHEMA.items() if k in columns}, "cadence_raw": pl.Float64}
+    schema = record_schema(columns)
     full = {name: columns.get(name) for name in schema}
     height = len(columns["ts"])
     frame = pl.DataFrame(
@@ -24,6 +24,15 @@ def records_frame(columns: dict[str, list]) -> pl.DataFrame:
         schema=schema,
         strict=False,
     )
+    return one_row_per_time(frame)
+
+
+def record_schema(names: object) -> dict[str, pl.DataType]:
+    """The records frame's columns, in order, of those `names` has."""
+    return {**{k: v for k, v in SAMPLE_SCHEMA.items() if k in names}, "cadence_raw": pl.Float64}
+
+
+def one_row_per_time(frame: pl.DataFrame) -> pl.DataFrame:
     if frame["ts"].is_unique().all():
         return frame.sort("ts")
     # Some apps (Strava's) split one second into two records: merge them, field by field.
