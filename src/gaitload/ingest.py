@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,9 @@ from gaitload.workers import process_pool
 
 MIN_FILES_FOR_POOL = 4
 """Starting worker processes costs about a second: not worth it for a handful of files."""
+IN_FLIGHT_PER_WORKER = 8
+"""Files handed to each worker ahead of the writer: parsed files wait in memory until they are
+written, so a writer slower than the pool must hold the pool back, not the whole history."""
 
 
 @dataclass
@@ -172,10 +175,23 @@ def _parse_all(
         return
     # Larger files first, so the pool does not end waiting on one big file.
     jobs = sorted(jobs, key=_size, reverse=True)
+    queue = iter(jobs)
     with process_pool(workers) as pool:
-        futures = {pool.submit(_parse_job, job, timezone): job for job in jobs}
-        for future in as_completed(futures):
-            yield future.result(), futures[future].input
+        running: dict[Future, _Job] = {}
+
+        def submit_next() -> None:
+            job = next(queue, None)
+            if job is not None:
+                running[pool.submit(_parse_job, job, timezone)] = job
+
+        for _ in range(IN_FLIGHT_PER_WORKER * workers):
+            submit_next()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = running.pop(future)
+                submit_next()
+                yield future.result(), job.input
 
 
 def _size(job: _Job) -> int:
