@@ -30,7 +30,7 @@ from gaitload.workers import process_pool
 
 MIN_FILES_FOR_POOL = 4
 """Starting worker processes costs about a second: not worth it for a handful of files."""
-IN_FLIGHT_PER_WORKER = 8
+IN_FLIGHT_PER_WORKER = 16
 """Files handed to each worker ahead of the writer: parsed files wait in memory until they are
 written, so a writer slower than the pool must hold the pool back, not the whole history."""
 
