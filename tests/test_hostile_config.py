@@ -207,6 +207,23 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _kill_and_survivors(parent: subprocess.Popen, children: list[int], within_s: float):
+    """`kill -9` the parent; the children still alive after `within_s` seconds."""
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + within_s
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [p for p in children if _alive(p)]
+
+
+def _kill_leftovers(pids: list[int], named: str) -> None:
+    """A failed test leaves no process behind (checked by name: the pid may be reused)."""
+    for pid in pids:
+        if _alive(pid) and named in _cmdline(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_parse_workers_exit_when_the_importer_is_killed(tmp_path):
     folder = tmp_path / "fit"
@@ -226,16 +243,11 @@ def test_parse_workers_exit_when_the_importer_is_killed(tmp_path):
             workers = [p for p in _children(importer.pid) if "spawn_main" in _cmdline(p)]
             time.sleep(0.05)
         assert len(workers) == 2, "the import never started its two parse workers"
-        importer.send_signal(signal.SIGKILL)
-        importer.wait()
-        deadline = time.monotonic() + 5
-        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [p for p in workers if _alive(p)], "parse workers outlived their importer"
+        assert not _kill_and_survivors(importer, workers, 5), (
+            "parse workers outlived their importer"
+        )
     finally:
-        for pid in workers:
-            if _alive(pid) and "spawn_main" in _cmdline(pid):
-                os.kill(pid, signal.SIGKILL)
+        _kill_leftovers(workers, "spawn_main")
 
 
 def test_a_parse_worker_arranges_its_death_before_importing_the_rest():
@@ -268,16 +280,11 @@ def test_the_prefect_server_of_schedule_ends_when_schedule_is_killed(tmp_path):
             servers = [p for p in _children(schedule.pid) if "server\0start" in _cmdline(p)]
             time.sleep(0.05)
         assert servers, "gaitload schedule never started its Prefect server"
-        schedule.send_signal(signal.SIGKILL)
-        schedule.wait()
-        deadline = time.monotonic() + 15
-        while any(_alive(p) for p in servers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [p for p in servers if _alive(p)], "the Prefect server outlived schedule"
+        assert not _kill_and_survivors(schedule, servers, 15), (
+            "the Prefect server outlived schedule"
+        )
     finally:
-        for pid in servers:
-            if _alive(pid) and "server" in _cmdline(pid):
-                os.kill(pid, signal.SIGKILL)
+        _kill_leftovers(servers, "server")
 
 
 # --- the configuration is checked, completely -----------------------------------------

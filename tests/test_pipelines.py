@@ -323,23 +323,20 @@ def test_backfill_retries_a_held_database_but_not_a_broken_one(prefect_server, t
     broken.write_text("not a database")
     config = tmp_path / "gaitload.toml"
     config.write_text("lock_wait_s = 0.2\n")
-    with database_held_by_another_process(held):
-        transient = backfill(
+
+    def run(db: Path):
+        return backfill(
             [str(folder)],
             athlete="anna",
-            db=str(held),
+            db=str(db),
             config=str(config),
             retry_delay_s=0.1,
             return_state=True,
         )
-    terminal = backfill(
-        [str(folder)],
-        athlete="anna",
-        db=str(broken),
-        config=str(config),
-        retry_delay_s=0.1,
-        return_state=True,
-    )
+
+    with database_held_by_another_process(held):
+        transient = run(held)
+    terminal = run(broken)
     assert transient.is_failed() and terminal.is_failed()
     assert attempts_of_each_chunk(transient) == [3]  # 1 + 2 retries
     assert attempts_of_each_chunk(terminal) == [1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -131,7 +130,6 @@ def demo_cmd(ctx: click.Context, out_dir: Path | None, weeks: int, end) -> None:
         fresh = ctx.obj["db"] is None  # a --db given is the user's to keep
         files = write_files(settings, out_dir, end=end_day, weeks=weeks, fresh=fresh)
     console.print(f"Wrote {len(files)} FIT files to {shown(out_dir)}")
-    _quiet_prefect()
     with console.status("Running the nightly flow under Prefect (import, metrics, alerts) ..."):
         night = run_night(settings, end_day)
     render_demo(night, settings, end_day)
@@ -212,16 +210,10 @@ def dashboard_cmd(ctx: click.Context, port: int) -> None:
     sys.exit(serve(settings, port))
 
 
-def _quiet_prefect() -> None:
-    """No telemetry from Prefect's local server: gaitload makes no request off the machine."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
 @cli.command("nightly")
 @click.pass_context
 def nightly_cmd(ctx: click.Context) -> None:
     """Run the nightly flow once, now (for cron or a systemd timer)."""
-    _quiet_prefect()
     from gaitload.pipelines.local_server import local_prefect
     from gaitload.pipelines.nightly import nightly
 
@@ -237,7 +229,6 @@ def schedule_cmd(ctx: click.Context) -> None:
     """Serve the nightly flow on a Prefect schedule (03:00 local by default) until Ctrl-C."""
     from gaitload.pipelines.schedule import nightly_cron, serve
 
-    _quiet_prefect()
     settings = _settings(ctx)
     cron = nightly_cron(settings)
     console.print(f"Nightly at {settings.nightly_at} {cron.timezone} (cron '{cron.cron}').")

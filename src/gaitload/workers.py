@@ -37,8 +37,7 @@ def die_with_parent(parent: int) -> None:
     within half a second. `parent` comes from the parent itself: it may have died while
     this worker was starting, and then `os.getppid()` would already name another."""
     if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _signal_when_parent_dies(signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
 
@@ -54,10 +53,11 @@ def child_process(args: list[str], **popen: object) -> subprocess.Popen:
     """A program that gets SIGTERM when this process dies, even by `kill -9` (Linux; other
     systems have no such signal, and the caller's `finally` is all there is)."""
     if sys.platform == "linux":
-        popen["preexec_fn"] = _terminate_with_parent
+        popen["preexec_fn"] = lambda: _signal_when_parent_dies(signal.SIGTERM)
     return subprocess.Popen(args, **popen)
 
 
-def _terminate_with_parent() -> None:
+def _signal_when_parent_dies(sig: signal.Signals) -> None:
+    """Linux only: the kernel sends `sig` to this process when its parent thread ends."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    libc.prctl(PR_SET_PDEATHSIG, sig)

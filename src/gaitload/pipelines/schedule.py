@@ -46,7 +46,8 @@ def ensure_server(settings: Settings) -> subprocess.Popen | None:
         return None
     home = settings.data_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_HOME": str(home)}
+    # no telemetry from the server it starts: gaitload makes no request off the machine
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     server = child_process(
         [
             sys.executable,

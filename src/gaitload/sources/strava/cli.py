@@ -7,14 +7,10 @@ import sys
 import webbrowser
 
 import click
-from rich.console import Console
 
 from gaitload.config import Settings, load_settings
-from gaitload.render import render_sync, sync_line
+from gaitload.render import console, err, render_sync, sync_line
 from gaitload.terminal import shown
-
-console = Console(stderr=False)
-err = Console(stderr=True)
 
 
 def _settings(ctx: click.Context) -> Settings:
