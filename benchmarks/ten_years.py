@@ -1,10 +1,11 @@
 """Ten years of watch files: import throughput, memory, fixed cost and metrics, same run.
 
-    python benchmarks/ten_years.py --years 1      # ~290 files; --years 10 for ~2,900
+    python benchmarks/ten_years.py --years 1      # ~260 files; --years 10 for ~2,600
 
-The history is the demo athlete's (`write_demo_athlete`, weeks = 52 * years), written once
-into /tmp/gaitload-tenyears/<years>/ and reused by later runs (never committed). Measured
-in the same run:
+The history is the demo athlete's (`write_demo_athlete`, weeks = 52 * years), recorded
+every second as a watch's usual setting does (`--interval 5` for the demo's lighter files),
+written once into /tmp/gaitload-tenyears/<years>y-<interval>s/ and reused by later runs
+(never committed). Measured in the same run:
 
 - plain fitparse, one process, every message materialised, on a fixed sample of the files
   (every k-th one): the baseline, as records/s;
@@ -35,9 +36,9 @@ CACHE = Path("/tmp/gaitload-tenyears")
 END = date(2026, 11, 20)
 
 
-def history(years: int) -> tuple[list[Path], float | None]:
+def history(years: int, interval_s: int) -> tuple[list[Path], float | None]:
     """The cached files, oldest first, and the seconds it took to write them (None: cached)."""
-    folder = CACHE / str(years)
+    folder = CACHE / f"{years}y-{interval_s}s"
     listing = folder / "files.txt"
     if listing.exists():
         return [folder / name for name in listing.read_text().split()], None
@@ -45,7 +46,7 @@ def history(years: int) -> tuple[list[Path], float | None]:
 
     shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
-    paths = write_demo_athlete(folder, end=END, weeks=52 * years)
+    paths = write_demo_athlete(folder, end=END, weeks=52 * years, interval_s=interval_s)
     seconds = time.perf_counter() - start
     listing.write_text("\n".join(p.name for p in paths))  # written last: a complete cache
     return paths, seconds
@@ -138,6 +139,7 @@ def metrics_after(db: Path, new_run: Path) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--interval", type=int, default=1, help="seconds between records")
     parser.add_argument("--sample", type=int, default=40, help="files fitparse reads")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -145,11 +147,12 @@ def main() -> None:
         child_import(Path(args.child[0]), int(args.child[1]), Path(args.child[2]))
         return
 
-    files, generated = history(args.years)
+    files, generated = history(args.years, args.interval)
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     made = f"written in {generated:.1f} s" if generated is not None else "cached"
     print(
-        f"{args.years} years: {len(files)} files, {size_mb:.1f} MB ({made}), {os.cpu_count()} cores"
+        f"{args.years} years at {args.interval} s: {len(files)} files, {size_mb:.1f} MB "
+        f"({made}), {os.cpu_count()} cores"
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     *older, newest = files

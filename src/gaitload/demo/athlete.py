@@ -81,12 +81,13 @@ class PlannedActivity:
     long_run: bool = False
     fatigue: float = 0.0  # 0 during the base, rising to 1 at the end of the overload block
     notes: str | None = None  # written into the FIT file's notes, as a watch app would
+    interval_s: int = RECORD_INTERVAL_S  # seconds between records (a watch's 1 s setting: 1)
 
     @property
     def duration_s(self) -> int:
         """Duration rounded to whole record intervals."""
-        steps = max(12, round(self.distance_m / self.speed_m_s / RECORD_INTERVAL_S))
-        return steps * RECORD_INTERVAL_S
+        steps = max(12, round(self.distance_m / self.speed_m_s / self.interval_s))
+        return steps * self.interval_s
 
     @property
     def file_name(self) -> str:
@@ -336,7 +337,8 @@ def _ride(rng: random.Random, day: date) -> PlannedActivity:
 
 
 def activity_samples(plan: PlannedActivity, rng: random.Random) -> pl.DataFrame:
-    """Synthesize one record every 5 s: position, altitude, distance, speed, HR, cadence.
+    """Synthesize a record every `plan.interval_s`: position, altitude, distance, speed, HR,
+    cadence.
 
     Altitude is a smooth loop profile (a few whole-period sines, so start and finish
     match) scaled to the planned ascent, plus +-0.3 m of barometer noise. Speed slows
@@ -344,8 +346,9 @@ def activity_samples(plan: PlannedActivity, rng: random.Random) -> pl.DataFrame:
     up, drifts and follows the grade; running cadence drops a little late in long runs.
     """
     duration = plan.duration_s
-    n = duration // RECORD_INTERVAL_S + 1
-    t = [i * RECORD_INTERVAL_S for i in range(n)]
+    step = plan.interval_s
+    n = duration // step + 1
+    t = [i * step for i in range(n)]
     frac = [ti / duration for ti in t]
     running = plan.sport == "running"
     indoor = plan.sub_sport == "treadmill"
@@ -353,14 +356,13 @@ def activity_samples(plan: PlannedActivity, rng: random.Random) -> pl.DataFrame:
     smooth = _profile(plan, rng, frac)
     v0 = plan.speed_m_s
     grade = [
-        (smooth[min(i + 1, n - 1)] - smooth[max(i - 1, 0)]) / (2 * RECORD_INTERVAL_S * v0)
-        for i in range(n)
+        (smooth[min(i + 1, n - 1)] - smooth[max(i - 1, 0)]) / (2 * step * v0) for i in range(n)
     ]
 
     speed = _speeds(plan, rng, t, frac, grade)
     distance = [0.0]
     for i in range(1, n):
-        distance.append(distance[-1] + (speed[i - 1] + speed[i]) / 2 * RECORD_INTERVAL_S)
+        distance.append(distance[-1] + (speed[i - 1] + speed[i]) / 2 * step)
     scale = plan.distance_m / distance[-1]
     speed = [v * scale for v in speed]
     distance = [d * scale for d in distance]
@@ -532,7 +534,13 @@ def _write_activity(plan: PlannedActivity, out_dir: Path, seed: int) -> Path:
 
 
 def write_demo_athlete(
-    out_dir: Path, *, end: date, weeks: int = 16, seed: int = 7, workers: int | None = None
+    out_dir: Path,
+    *,
+    end: date,
+    weeks: int = 16,
+    seed: int = 7,
+    workers: int | None = None,
+    interval_s: int = RECORD_INTERVAL_S,
 ) -> list[Path]:
     """Write the demo athlete's activities as FIT files into out_dir; returns the paths.
 
@@ -540,10 +548,14 @@ def write_demo_athlete(
     process). Paths are returned oldest first; the output does not depend on workers.
     The pool uses the "spawn" start method, so a script that calls this with
     ``workers != 1`` needs the usual ``if __name__ == "__main__":`` guard.
+    ``interval_s``: seconds between records; 1 writes a watch's "every second" recording
+    (the benchmarks' history), 5 keeps the demo small.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plans = plan_activities(end, weeks=weeks, seed=seed)
+    if interval_s != RECORD_INTERVAL_S:
+        plans = [replace(plan, interval_s=interval_s) for plan in plans]
     n_workers = min(len(plans), workers if workers is not None else os.cpu_count() or 1)
     if n_workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
