@@ -2,13 +2,16 @@
 
     python benchmarks/ten_years.py --years 1      # ~260 files; --years 10 for ~2,600
 
+(`pip install -e ".[bench]"` adds fitdecode, the one candidate decoder gaitload does not use.)
+
 The history is the demo athlete's (`write_demo_athlete`, weeks = 52 * years), recorded
 every second as a watch's usual setting does (`--interval 5` for the demo's lighter files),
 written once into /tmp/gaitload-tenyears/<years>y-<interval>s/ and reused by later runs
 (never committed). Measured in the same run:
 
-- plain fitparse, one process, every message materialised, on a fixed sample of the files
-  (every k-th one): the baseline, as records/s;
+- each candidate decoder (`fit_decoders.DECODERS`: plain fitparse, the baseline, then
+  fitdecode, Garmin's SDK, fitfast) and gaitload's own decode step, one process, every
+  record materialised, on a fixed sample of the files (every k-th one), as records/s;
 - `gaitload import` of the whole history with 1 and 2 workers, each in its own process into
   a fresh database: wall time (interpreter start included), records/s, ratio to fitparse,
   peak RSS of the importing process and of its largest worker;
@@ -52,17 +55,29 @@ def history(years: int, interval_s: int) -> tuple[list[Path], float | None]:
     return paths, seconds
 
 
-def fitparse_sample(files: list[Path], size: int) -> tuple[float, int, int]:
-    import fitparse
+def decoders_on_sample(files: list[Path], size: int) -> dict[str, tuple[float, int, int]]:
+    """Seconds, records and files refused for each decoder on every k-th file."""
+    from fit_decoders import DECODERS, run
+
+    from gaitload.sources.fit_decode import decode
 
     step = max(1, len(files) // size)
-    sample = files[::step][:size]
-    start = time.perf_counter()
-    records = 0
-    for path in sample:
-        for message in fitparse.FitFile(str(path)).get_messages():
-            records += message.name == "record"
-    return time.perf_counter() - start, records, len(sample)
+    sample = {p.name: p.read_bytes() for p in files[::step][:size]}
+    candidates = {**DECODERS, "gaitload decode step": lambda data: _records(decode(data))}
+    results = {}
+    for name, decoder in candidates.items():
+        seconds, records, refused = run(decoder, sample)
+        if records:  # a decoder not installed (fitdecode: the `bench` extra) refuses every file
+            results[name] = (seconds, records, len(refused))
+        else:
+            print(f"{name}: read no file (not installed?), left out")
+    return results
+
+
+def _records(decoded) -> int:
+    if decoded.record_columns is not None:
+        return len(decoded.record_columns["timestamp"])
+    return len(decoded.messages["record"])
 
 
 def child_import(db: Path, workers: int, listing: Path) -> None:
@@ -156,7 +171,8 @@ def main() -> None:
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     *older, newest = files
-    fp_s, fp_records, fp_files = fitparse_sample(older, args.sample)
+    decoders = decoders_on_sample(older, args.sample)
+    fp_s, fp_records, _ = decoders["fitparse (baseline)"]
     fp_rate = fp_records / fp_s
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -165,15 +181,15 @@ def main() -> None:
         runs = {w: run_import(older, w, root, f"workers-{w}") for w in (1, 2)}
         full, one_new, refresh_s = metrics_after(runs[2]["db"], newest)
 
-    print(f"\nfitparse baseline: {fp_files} files, {fp_records} records in {fp_s:.2f} s")
+    print(f"\ndecoders on {args.sample} of the files, one process (refused files not timed):")
     print(
         f"{'':34} {'wall s':>8} {'records':>9} {'records/s':>10} {'vs fitparse':>11} "
         f"{'RSS MB':>7} {'worker MB':>9}"
     )
-    print(
-        f"{'fitparse, 1 process (sample)':34} {fp_s:8.2f} {fp_records:9d} {fp_rate:10.0f} "
-        f"{1:10.2f}x"
-    )
+    for name, (seconds, records, refused) in decoders.items():
+        rate = records / seconds
+        note = f"  ({refused} refused)" if refused else ""
+        print(f"{name:34} {seconds:8.2f} {records:9d} {rate:10.0f} {rate / fp_rate:10.2f}x{note}")
     for workers, r in runs.items():
         rate = r["records"] / r["wall_s"]
         print(

@@ -33,6 +33,11 @@ REGISTERED = {
     "computed_grades": "SELECT * FROM core.activity_grades LIMIT 0",
     "new_files": "SELECT *, 0::BIGINT AS position FROM core.source_files LIMIT 0",
     "new_log": "SELECT *, 0::BIGINT AS position FROM core.ingest_log LIMIT 0",
+    "new_activities": "SELECT * EXCLUDE (imported_at) FROM core.activities LIMIT 0",
+    "candidates": (
+        "SELECT 0::BIGINT AS position, sport, start_time_utc, file_sha256, "
+        "source AS link_source, distance_m, elapsed_time_s FROM core.activities LIMIT 0"
+    ),
 }
 """Relations the code registers from Python frames before it runs a file (metrics/refresh.py,
 store/writer.py), stood in for by empty tables of the same columns."""

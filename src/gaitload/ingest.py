@@ -142,26 +142,28 @@ def _inputs(
 
 def _triage(con, inputs: list[Input]) -> Iterator[tuple[Input, _Job | FileOutcome]]:
     """Hash each input; known content and unreadable files are decided without parsing."""
-    seen: dict[str, Path] = {}
+    hashed: list[tuple[Input, str | FileOutcome]] = []
     for item in inputs:
-        path = item.display
         try:
-            data = read_input(item)
+            hashed.append((item, content_hash(read_input(item))))
         except (CorruptFileError, OSError, KeyError) as exc:
-            yield item, FileOutcome(path=str(path), status="rejected", reason=_reason(exc))
-            continue
-        sha256 = content_hash(data)
-        known = writer.known_file(con, sha256)
-        if known or sha256 in seen:
+            reason = _reason(exc)
+            hashed.append((item, FileOutcome(str(item.display), "rejected", reason)))
+    known = writer.known_files(con, [h for _, h in hashed if isinstance(h, str)])
+    seen: dict[str, Path] = {}
+    for item, sha256 in hashed:
+        if isinstance(sha256, FileOutcome):
+            yield item, sha256
+        elif sha256 in known or sha256 in seen:
+            status, name = known.get(sha256) or (None, None)
             reason = (
-                f"already imported as {known[1]} ({known[0]})"
-                if known
+                f"already imported as {name} ({status})"
+                if sha256 in known
                 else f"same content as {seen[sha256].name} in this batch"
             )
-            outcome = FileOutcome(path=str(path), status="duplicate", sha256=sha256, reason=reason)
-            yield item, outcome
+            yield item, FileOutcome(str(item.display), "duplicate", reason, sha256=sha256)
         else:
-            seen[sha256] = path
+            seen[sha256] = item.display
             yield item, _Job(item, sha256)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +25,9 @@ from gaitload.sources import local_time
 from gaitload.sources.fit_decode import Decoded, decode
 from gaitload.sources.model import FOOT_SPORTS, LAP_SCHEMA, Activity, ParsedFile
 from gaitload.sources.records import (
+    RecordTotals,
     one_row_per_time,
     record_schema,
-    record_totals,
     records_frame,
     samples_from_records,
 )
@@ -35,6 +35,7 @@ from gaitload.sources.records import (
 MAX_FIT_BYTES = 256 * 1024 * 1024
 """Larger than any real activity; a .fit.gz that inflates past this is a decompression bomb."""
 FIT_EPOCH_VALID_FROM = datetime(1990, 1, 1)
+FIT_EPOCH_VALID_FROM_UNIX = FIT_EPOCH_VALID_FROM.replace(tzinfo=UTC).timestamp()
 SEMICIRCLE_DEG = 180.0 / 2**31
 SURFACE_BY_SUB_SPORT = {
     "street": "road",
@@ -51,6 +52,23 @@ CLOCK_JUMP_S = 12 * 3600
 a recording for half a day and carries on."""
 END_SLACK_S = 60
 """Seconds a session's figures may be off by rounding or a last record written late."""
+RECORD_FIELDS = frozenset(
+    (
+        "timestamp",
+        "position_lat",
+        "position_long",
+        "enhanced_altitude",
+        "altitude",
+        "distance",
+        "enhanced_speed",
+        "speed",
+        "heart_rate",
+        "cadence",
+        "fractional_cadence",
+        "power",
+    )
+)
+"""The record fields a sample is made of (the fast decoder's columns hold every field)."""
 RECORDS = record_schema(
     ("ts", "lat", "lon", "altitude_m", "distance_m", "speed_m_s", "heart_rate", "power_w")
 )
@@ -127,49 +145,59 @@ def _records_frame(decoded: Decoded) -> pl.DataFrame:
 
 
 def _records_frame_of_columns(columns: dict[str, np.ndarray]) -> pl.DataFrame:
-    """The same frame from the fast decoder's columns, with no loop over records, in one
-    polars query (the decoder's NaN is null, as fitparse's None)."""
-    frame = pl.DataFrame(
-        {name: pl.Series(values, nan_to_null=True) for name, values in columns.items()}
-    )
+    """The same frame from the fast decoder's columns, in NumPy, with no loop over records
+    (the decoder's NaN is null, as fitparse's None); a tenth of a polars query's cost."""
+    stamps = columns["timestamp"]
+    keep = stamps >= FIT_EPOCH_VALID_FROM_UNIX  # NaN, no time, is not kept either
 
-    def first(*names: str) -> pl.Expr:
-        present = [pl.col(n) for n in names if n in frame.columns]
-        return pl.coalesce(present) if present else pl.lit(None, pl.Float64)
+    def column(name: str) -> np.ndarray | None:
+        values = columns.get(name)
+        return values[keep] if values is not None else None
 
-    def column(name: str) -> pl.Expr:
-        return pl.col(name) if name in frame.columns else pl.lit(None, pl.Float64)
+    def first(name: str, fallback: str) -> np.ndarray | None:
+        values, other = column(name), column(fallback)
+        if values is None or other is None:
+            return other if values is None else values
+        return np.where(np.isnan(values), other, values)
 
-    fraction = column("fractional_cadence").fill_null(0.0)
-    frame = (
-        frame.lazy()
-        .select(
-            ts=pl.from_epoch(pl.col("timestamp").cast(pl.Int64), time_unit="s"),
-            lat=column("position_lat") * SEMICIRCLE_DEG,
-            lon=column("position_long") * SEMICIRCLE_DEG,
-            altitude_m=first("enhanced_altitude", "altitude"),
-            distance_m=column("distance"),
-            speed_m_s=first("enhanced_speed", "speed"),
-            heart_rate=column("heart_rate"),
-            cadence_raw=column("cadence") + fraction,
-            power_w=column("power"),
+    def degrees(name: str) -> np.ndarray | None:
+        values = column(name)
+        return values * SEMICIRCLE_DEG if values is not None else None
+
+    cadence, fraction = column("cadence"), column("fractional_cadence")
+    if cadence is not None and fraction is not None:
+        cadence = cadence + np.nan_to_num(fraction)
+    values = {
+        "lat": degrees("position_lat"),
+        "lon": degrees("position_long"),
+        "altitude_m": first("enhanced_altitude", "altitude"),
+        "distance_m": column("distance"),
+        "speed_m_s": first("enhanced_speed", "speed"),
+        "heart_rate": column("heart_rate"),
+        "power_w": column("power"),
+        "cadence_raw": cadence,
+    }
+    height = int(keep.sum())
+    frame = {"ts": pl.Series("ts", stamps[keep].astype(np.int64) * 1_000_000, pl.Datetime("us"))}
+    for name, dtype in list(RECORDS.items())[1:]:
+        found = values[name]
+        frame[name] = (
+            pl.Series(name, found, nan_to_null=True).cast(dtype, strict=False)
+            if found is not None
+            else pl.Series(name, [None] * height, dtype)
         )
-        .filter(pl.col("ts") >= FIT_EPOCH_VALID_FROM)
-        .select(list(RECORDS))
-        .cast(RECORDS, strict=False)
-        .collect()
-    )
-    return one_row_per_time(frame)
+    return one_row_per_time(pl.DataFrame(frame))
 
 
 def _on_one_clock(records: pl.DataFrame) -> pl.DataFrame:
     """The records on the recording's own clock: the largest run without a jump in time."""
     if records.height < 2:
         return records
-    jumps = (records["ts"].diff().dt.total_seconds() > CLOCK_JUMP_S).cum_sum().fill_null(0)
-    if jumps.max() == 0:
+    gaps = np.diff(records["ts"].dt.epoch("s").to_numpy())
+    if not (gaps > CLOCK_JUMP_S).any():
         return records
-    runs = records.with_columns(run=jumps)
+    jumps = np.concatenate(([0], np.cumsum(gaps > CLOCK_JUMP_S)))
+    runs = records.with_columns(run=pl.Series(jumps))
     largest = runs.group_by("run").len().sort(["len", "run"], descending=[True, False])[0, "run"]
     return runs.filter(pl.col("run") == largest).drop("run")
 
@@ -267,12 +295,12 @@ def _totals(
     session: dict, start: datetime, samples: pl.DataFrame, foot: bool, truncated: bool
 ) -> tuple[dict, str]:
     """The device's totals unless they are missing or impossible; records fill the gaps."""
-    from_records = record_totals(samples)
+    from_records = RecordTotals(samples)
     from_session = _within_the_clock(_session_totals(session, foot), start, samples)
     if not from_session["elapsed_time_s"] and not from_session["moving_time_s"]:
-        return from_records, "records"
+        return dict(from_records), "records"
     if not truncated and _impossible(from_session, from_records, start, samples):
-        return from_records, "records"
+        return dict(from_records), "records"
     if not from_session["distance_m"] and (from_records["distance_m"] or 0.0) > 100:
         from_session["distance_m"] = None  # zero beside records that moved: not measured
     merged = {k: v if v is not None else from_records[k] for k, v in from_session.items()}
@@ -298,7 +326,9 @@ def _within_the_clock(device: dict, start: datetime, samples: pl.DataFrame) -> d
     return {**device, "moving_time_s": timer, "elapsed_time_s": elapsed}
 
 
-def _impossible(device: dict, recorded: dict, start: datetime, samples: pl.DataFrame) -> bool:
+def _impossible(
+    device: dict, recorded: RecordTotals, start: datetime, samples: pl.DataFrame
+) -> bool:
     """A session that cannot be the whole of what its records show."""
     if samples.height < 2:
         return False

@@ -6,7 +6,8 @@ there the samples and any totals the file lacks are computed one way for all for
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 
 import polars as pl
 
@@ -33,6 +34,8 @@ def record_schema(names: object) -> dict[str, pl.DataType]:
 
 
 def one_row_per_time(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.height < 2 or (frame["ts"].diff().drop_nulls() > timedelta(0)).all():
+        return frame  # a device's usual order: one record a second, in time
     if frame["ts"].is_unique().all():
         return frame.sort("ts")
     # Some apps (Strava's) split one second into two records: merge them, field by field.
@@ -61,17 +64,58 @@ def samples_from_records(records: pl.DataFrame, start: datetime, foot: bool) -> 
 
 def record_totals(samples: pl.DataFrame) -> dict:
     """Totals recomputed from the samples, for files without (trustworthy) summaries."""
-    ascent, descent = streams.ascent_descent(samples["altitude_m"])
-    has_altitude = samples["altitude_m"].drop_nulls().len() > 1
-    moving = samples.filter(pl.col("cadence_spm") > 0)["cadence_spm"]
-    heart = samples.filter(pl.col("heart_rate") > 0)["heart_rate"]
-    return {
-        "elapsed_time_s": streams.elapsed_time_s(samples["ts"]),
-        "moving_time_s": streams.timer_time_s(samples["ts"]),
-        "distance_m": streams.track_distance_m(samples),
-        "ascent_m": ascent if has_altitude else None,
-        "descent_m": descent if has_altitude else None,
-        "avg_cadence_spm": float(moving.mean()) if moving.len() else None,
-        "avg_hr": float(heart.mean()) if heart.len() else None,
-        "max_hr": float(heart.max()) if heart.len() else None,
-    }
+    return dict(RecordTotals(samples))
+
+
+class RecordTotals(Mapping):
+    """The same totals, each computed the first time it is asked for: a file whose device
+    summary has every total needs only its distance, to check the summary against."""
+
+    NAMES = (
+        "elapsed_time_s",
+        "moving_time_s",
+        "distance_m",
+        "ascent_m",
+        "descent_m",
+        "avg_cadence_spm",
+        "avg_hr",
+        "max_hr",
+    )
+
+    def __init__(self, samples: pl.DataFrame) -> None:
+        self.samples = samples
+        self._known: dict[str, float | None] = {}
+
+    def __getitem__(self, name: str) -> float | None:
+        if name not in self._known:
+            self._known |= self._compute(name)
+        return self._known[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
+
+    def _compute(self, name: str) -> dict[str, float | None]:
+        samples = self.samples
+        if name in ("ascent_m", "descent_m"):
+            if samples["altitude_m"].drop_nulls().len() <= 1:
+                return {"ascent_m": None, "descent_m": None}
+            ascent, descent = streams.ascent_descent(samples["altitude_m"])
+            return {"ascent_m": ascent, "descent_m": descent}
+        if name == "avg_cadence_spm":
+            moving = samples.filter(pl.col("cadence_spm") > 0)["cadence_spm"]
+            return {name: float(moving.mean()) if moving.len() else None}
+        if name in ("avg_hr", "max_hr"):
+            heart = samples.filter(pl.col("heart_rate") > 0)["heart_rate"]
+            if not heart.len():
+                return {"avg_hr": None, "max_hr": None}
+            return {"avg_hr": float(heart.mean()), "max_hr": float(heart.max())}
+        if name == "elapsed_time_s":
+            return {name: streams.elapsed_time_s(samples["ts"])}
+        if name == "moving_time_s":
+            return {name: streams.timer_time_s(samples["ts"])}
+        if name == "distance_m":
+            return {name: streams.track_distance_m(samples)}
+        raise KeyError(name)

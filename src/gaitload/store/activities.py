@@ -11,7 +11,7 @@ so load is counted once and nothing the athlete wrote is lost.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
@@ -171,19 +171,45 @@ def _find(
         found = _by_link(con, athlete_id, a.link.source, a.link.external_id)
         if found is not None:
             return found
-    row = con.execute(
-        sqlfiles.load(SQL, "same_activity.sql"),
-        {
-            "athlete_id": athlete_id,
-            "sport": a.sport,
-            "start_time_utc": a.start_time_utc,
-            "file_sha256": file_sha256,
-            "link_source": a.link.source if a.link else None,
-            "distance_m": a.distance_m,
-            "elapsed_time_s": a.elapsed_time_s,
-        },
-    ).fetchall()  # to the end: DuckDB registers no frame while a result is unfinished
-    return row[0][0] if row else None
+    matches = _matches(con, [_candidate(a, file_sha256)], athlete_id)
+    return matches[0][1] if matches else None
+
+
+def _matches(
+    con: duckdb.DuckDBPyConnection, candidates: list[dict], athlete_id: int
+) -> list[tuple[int, int | None, int | None]]:
+    """(position, stored activity id, earlier candidate's position) of each candidate that
+    is the same session as one stored, or as an earlier candidate (same_activity.sql)."""
+    frame = pl.DataFrame(candidates, schema=CANDIDATE, orient="row")
+    con.register("candidates", frame.with_row_index("position").cast({"position": pl.Int64}))
+    try:
+        rows = con.execute(
+            sqlfiles.load(SQL, "same_activity.sql"), {"athlete_id": athlete_id}
+        ).fetchall()  # to the end: DuckDB registers no frame while a result is unfinished
+    finally:
+        unregister(con, "candidates")
+    return rows
+
+
+CANDIDATE = {
+    "sport": pl.String,
+    "start_time_utc": pl.Datetime("us"),
+    "file_sha256": pl.String,
+    "link_source": pl.String,
+    "distance_m": pl.Float64,
+    "elapsed_time_s": pl.Float64,
+}
+
+
+def _candidate(a: Activity, file_sha256: str | None) -> dict:
+    return {
+        "sport": a.sport,
+        "start_time_utc": a.start_time_utc,
+        "file_sha256": file_sha256,
+        "link_source": a.link.source if a.link else None,
+        "distance_m": a.distance_m,
+        "elapsed_time_s": a.elapsed_time_s,
+    }
 
 
 def _by_link(con, athlete_id: int, source: str, external_id: str) -> int | None:
@@ -281,6 +307,32 @@ def _update(con: duckdb.DuckDBPyConnection, activity_id: int, values: dict) -> N
     con.execute(sqlfiles.load(SQL, "update_fields.sql"), {**params, "activity_id": activity_id})
 
 
+def insert_new(
+    con: duckdb.DuckDBPyConnection,
+    new: list[tuple[Activity, str | None, str | None]],
+    athlete_id: int,
+    pending: PendingSamples,
+) -> dict[int, int]:
+    """Insert, in one statement, those of many (activity, source file, file hash) that are
+    no copy of one stored nor of one before them; the caller owns the transaction.
+
+    Returns their ids by position in `new`. The rest (and every linked activity) are for
+    `store`, one at a time, after these: a batch of a history's files costs a query and an
+    insert, not two queries per file.
+    """
+    unlinked = [i for i, (activity, _, _) in enumerate(new) if activity.link is None]
+    if not unlinked:
+        return {}
+    candidates = [_candidate(new[i][0], new[i][2]) for i in unlinked]
+    copies = {unlinked[position] for position, _, _ in _matches(con, candidates, athlete_id)}
+    fresh = [i for i in unlinked if i not in copies]
+    ids = dict(zip(fresh, _next_ids(con, len(fresh)), strict=True))
+    _insert_rows(con, [_row_of(*new[i], athlete_id, ids[i]) for i in fresh])
+    for i in fresh:
+        pending.add(ids[i], new[i][0].samples, new[i][0].laps)
+    return ids
+
+
 def _insert(
     con: duckdb.DuckDBPyConnection,
     a: Activity,
@@ -291,21 +343,83 @@ def _insert(
     activity_id: int | None = None,
     pending: PendingSamples | None = None,
 ) -> int:
-    skip = ("samples", "laps", "link")
-    columns = {f.name: getattr(a, f.name) for f in fields(a) if f.name not in skip}
-    (activity_id,) = con.execute(
-        sqlfiles.load(SQL, "insert_activity.sql"),
-        {
-            **columns,
-            "activity_id": activity_id,
-            "athlete_id": athlete_id,
-            "source_file": source_file,
-            "file_sha256": file_sha256,
-            "samples": a.samples.height,
-        },
-    ).fetchone()
+    if activity_id is None:
+        (activity_id,) = _next_ids(con, 1)
+    _insert_rows(con, [_row_of(a, source_file, file_sha256, athlete_id, activity_id)])
     rows = pending if pending is not None else PendingSamples()
     rows.add(activity_id, a.samples, a.laps)
     if pending is None:
         rows.flush(con)
     return activity_id
+
+
+def _next_ids(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
+    if count == 0:
+        return []
+    rows = con.execute(sqlfiles.load(SQL, "next_activity_ids.sql"), {"count": count}).fetchall()
+    return [activity_id for (activity_id,) in rows]
+
+
+ACTIVITY_ROW = {
+    "activity_id": pl.Int64,
+    "athlete_id": pl.Int64,
+    "source": pl.String,
+    "source_id": pl.String,
+    "source_file": pl.String,
+    "file_sha256": pl.String,
+    "name": pl.String,
+    "sport": pl.String,
+    "sub_sport": pl.String,
+    "surface": pl.String,
+    "start_time_utc": pl.Datetime("us"),
+    "utc_offset_min": pl.Int32,
+    "offset_source": pl.String,
+    "timezone": pl.String,
+    "moving_time_s": pl.Float64,
+    "elapsed_time_s": pl.Float64,
+    "distance_m": pl.Float64,
+    "ascent_m": pl.Float64,
+    "descent_m": pl.Float64,
+    "avg_cadence_spm": pl.Float64,
+    "avg_hr": pl.Float64,
+    "max_hr": pl.Float64,
+    "totals_source": pl.String,
+    "device": pl.String,
+    "start_lat": pl.Float64,
+    "start_lon": pl.Float64,
+    "partial": pl.Boolean,
+    "samples": pl.Int64,
+    "gear_id": pl.String,
+    "trainer": pl.Boolean,
+    "description": pl.String,
+    "private_note": pl.String,
+    "fit_notes": pl.String,
+}
+"""An activity's row in core.activities, as `insert_activities.sql` reads it."""
+
+
+def _row_of(
+    a: Activity,
+    source_file: str | None,
+    file_sha256: str | None,
+    athlete_id: int,
+    activity_id: int,
+) -> dict:
+    values = {
+        "activity_id": activity_id,
+        "athlete_id": athlete_id,
+        "source_file": source_file,
+        "file_sha256": file_sha256,
+        "samples": a.samples.height,
+    }
+    return {name: values[name] if name in values else getattr(a, name) for name in ACTIVITY_ROW}
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    if not rows:
+        return
+    con.register("new_activities", pl.DataFrame(rows, schema=ACTIVITY_ROW, orient="row"))
+    try:
+        con.execute(sqlfiles.load(SQL, "insert_activities.sql"))
+    finally:
+        unregister(con, "new_activities")

@@ -77,12 +77,15 @@ def ensure_athlete(
     return athlete_id, timezone
 
 
-def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | None] | None:
-    """(status, first file name) of a file already decided on, by content."""
-    rows = con.execute(
-        "SELECT status, file_name FROM core.source_files WHERE sha256 = ?", [sha256]
-    ).fetchall()
-    return rows[0] if rows else None
+def known_files(
+    con: duckdb.DuckDBPyConnection, hashes: list[str]
+) -> dict[str, tuple[str, str | None]]:
+    """(status, first file name) of the files already decided on, by content: one query for
+    a whole import, however many files it brings."""
+    if not hashes:
+        return {}
+    rows = _execute(con, "known_files.sql", hashes=hashes).fetchall()
+    return {sha256: (status, file_name) for sha256, status, file_name in rows}
 
 
 def save(
@@ -143,7 +146,15 @@ class Batch:
         con, athlete_id = self.con, self.athlete_id
         with db.transaction(con):
             pending = activities.PendingSamples()
-            outcomes = [_save_file(con, parsed, athlete_id, pending) for parsed, _ in files]
+            new = [
+                (activity, parsed.path.name, parsed.sha256)
+                for parsed, _ in files
+                if parsed.status == "activity"
+                for activity in parsed.activities
+            ]
+            inserted = activities.insert_new(con, new, athlete_id, pending)
+            done = {id(new[i][0]): activity_id for i, activity_id in inserted.items()}
+            outcomes = [_save_file(con, parsed, athlete_id, pending, done) for parsed, _ in files]
             pending.flush(con)
             remembered = [
                 _remembered(parsed, outcome, athlete_id)
@@ -202,7 +213,10 @@ def _save_file(
     parsed: ParsedFile,
     athlete_id: int,
     pending: activities.PendingSamples | None = None,
+    inserted: dict[int, int] | None = None,
 ) -> FileOutcome:
+    """`inserted`: ids of this batch's activities already inserted, by `id()` of the
+    activity (new ones, in bulk); the others are matched against the store one by one."""
     outcome = FileOutcome(
         path=str(parsed.path),
         status=parsed.status,
@@ -212,6 +226,9 @@ def _save_file(
     )
     if parsed.status == "activity":
         for activity in parsed.activities:
+            if inserted and id(activity) in inserted:
+                outcome.activity_ids.append(inserted[id(activity)])
+                continue
             _save_activity(con, parsed, activity, athlete_id, outcome, pending)
         outcome.status = _file_status(parsed, outcome)
     return outcome
