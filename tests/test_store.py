@@ -84,8 +84,8 @@ def test_a_file_that_cannot_be_stored_gets_its_line_and_the_rest_of_its_batch_go
     bad.samples = bad.samples.with_columns(heart_rate=pl.lit("fast"))
     with db.opened(settings.db_path) as con:
         athlete_id, _ = writer.ensure_athlete(con, settings.athlete("demo"), "UTC")
-        batch = writer.Batch(con, athlete_id, "run-1")
-        outcomes = [o for p in parsed for o in batch.add(p, "fit")] + batch.commit()
+        with writer.Batch(con, athlete_id, "run-1") as batch:
+            outcomes = [o for p in parsed for o in batch.add(p, "fit")] + batch.commit()
     assert [o.status for o in outcomes] == ["imported"] * 2 + ["rejected"] + ["imported"] * 2
     assert outcomes[2].reason.startswith("could not be stored: ConversionException: ")
     assert "fast" in outcomes[2].reason and "\n" not in outcomes[2].reason

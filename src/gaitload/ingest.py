@@ -99,14 +99,14 @@ def import_paths(
                 record(job_or_outcome)
             else:
                 jobs.append(job_or_outcome)
-        batch = writer.Batch(con, athlete_id, report.run_id)
-        for parsed, item in _parse_all(jobs, timezone, workers):
-            for activity in parsed.activities:  # two athletes may own a "Pegasus 40"
-                activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
-            for outcome in batch.add(parsed, item.source):
+        with writer.Batch(con, athlete_id, report.run_id) as batch:
+            for parsed, item in _parse_all(jobs, timezone, workers):
+                for activity in parsed.activities:  # two athletes may own a "Pegasus 40"
+                    activity.gear_id = strava_export.qualify_gear_id(activity.gear_id, athlete_id)
+                for outcome in batch.add(parsed, item.source):
+                    record(outcome)
+            for outcome in batch.commit():
                 record(outcome)
-        for outcome in batch.commit():
-            record(outcome)
         report.metrics = metrics.refresh(con, athlete_id=athlete_id)
         pain.read_notes(con, athlete_id)
     return report
