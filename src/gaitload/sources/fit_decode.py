@@ -5,9 +5,11 @@ file, records as NumPy columns) reads most files first; a file it refuses (its C
 stricter than the format's practice, a panic on a malformed definition), or that it is known
 to read wrongly (compressed or relative timestamps, compressed speed/distance, COROS's
 misaligned local time), takes the reference path instead, so no file is lost or changes its
-numbers: `tests/test_fit_fast_path.py` compares both paths on every real file. Its messages
-other than records are read from the file with the records set apart (`fit_split`): its
-reader of messages builds a dict per record otherwise, three quarters of the decoding time.
+numbers: `tests/test_fit_fast_path.py` compares both paths on every real file. Records are
+read apart from the other messages (`fit_split` finds them): as NumPy views of the bytes
+(`fit_records`), while fitfast checks the whole file's CRC and structure and reads the few
+other messages as dicts (its reader of messages would otherwise build a dict per record,
+three quarters of the decoding time).
 
 The reference path: fitparse reads almost everything, including compressed timestamps and
 chained files, but stops at the first structural oddity. Garmin's own SDK (`garmin-fit-sdk`,
@@ -42,6 +44,7 @@ from garmin_fit_sdk import Profile
 from garmin_fit_sdk.crc_calculator import CrcCalculator
 
 from gaitload.errors import CorruptFileError
+from gaitload.sources.fit_records import record_columns
 from gaitload.sources.fit_split import split_records
 
 try:
@@ -165,7 +168,12 @@ def _fast_read(data: bytes) -> tuple[dict[str, list[dict]], dict[str, np.ndarray
     messages = fitfast.parse(split.others, datetimes=True)
     if _needs_reference(messages):
         return None
-    columns = _record_columns(data, split.records)
+    # the whole file's CRC and structure, checked as the compiled decoder walks it
+    if fitfast.message_counts(data).get("record", 0) != split.records:
+        return None
+    columns = record_columns(data, split.runs)
+    if columns is None:  # a record field declared oddly: the compiled decoder's columns
+        columns = _record_columns(data, split.records)
     if columns is None and split.records:
         messages = fitfast.parse(data, datetimes=True)
     elif columns is not None and _relative_times(columns):

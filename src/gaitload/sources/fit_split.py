@@ -24,10 +24,33 @@ COMPRESSED_SPEED_DISTANCE = 8
 
 
 @dataclass(frozen=True)
+class Layout:
+    """A record definition: byte order and (field number, size, base type) of each field;
+    a record is a header byte, these fields in order, then `developer_size` bytes."""
+
+    big_endian: bool
+    fields: tuple[tuple[int, int, int], ...]
+    developer_size: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive records of one definition: where the first starts, how many there are."""
+
+    offset: int
+    count: int
+    layout: Layout
+
+
+@dataclass(frozen=True)
 class Split:
     others: bytes
     """A whole FIT file (header, messages, CRC) holding every message but the records."""
-    records: int
+    runs: tuple[Run, ...]
+
+    @property
+    def records(self) -> int:
+        return sum(run.count for run in self.runs)
 
 
 def split_records(data: bytes) -> Split | None:
@@ -38,7 +61,7 @@ def split_records(data: bytes) -> Split | None:
     end = header_size + int.from_bytes(data[4:8], "little")
     if len(data) != end + 2:
         return None  # a chained file, or one cut short
-    kept, records = _walk(data, header_size, end)
+    kept, runs = _walk(data, header_size, end)
     if kept is None:
         return None
     body = b"".join(kept)
@@ -47,69 +70,71 @@ def split_records(data: bytes) -> Split | None:
     if header_size == 14:
         header[12:14] = crc16(bytes(header[:12])).to_bytes(2, "little")
     others = bytes(header) + body
-    return Split(others + crc16(others).to_bytes(2, "little"), records)
+    return Split(others + crc16(others).to_bytes(2, "little"), tuple(runs))
 
 
-def _walk(data: bytes, position: int, end: int) -> tuple[list[bytes] | None, int]:
-    """The byte ranges that are not record messages, and how many records were left out."""
+def _walk(data: bytes, position: int, end: int) -> tuple[list[bytes] | None, list[Run]]:
+    """The byte ranges that are not record messages, and the runs of records left out."""
     sizes: dict[int, int] = {}
-    record_types: set[int] = set()
+    record_layouts: dict[int, Layout] = {}
     kept: list[bytes] = []
+    runs: list[Run] = []
     keep_from = position
-    records = 0
     try:
         while position < end:
             header = data[position]
             if header & 0x80:
-                return None, 0  # compressed timestamps: read wrongly on the fast path
+                return None, []  # compressed timestamps: read wrongly on the fast path
             local = header & 0x0F
             if header & 0x40:
-                position, size, global_number, fields = _definition(data, position, header)
-                if global_number == RECORD and COMPRESSED_SPEED_DISTANCE in fields:
-                    return None, 0
+                position, size, global_number, layout = _definition(data, position, header)
                 sizes[local] = size
+                record_layouts.pop(local, None)
                 if global_number == RECORD:
-                    record_types.add(local)
-                else:
-                    record_types.discard(local)
+                    if any(number == COMPRESSED_SPEED_DISTANCE for number, _, _ in layout.fields):
+                        return None, []
+                    record_layouts[local] = layout
                 continue
             step = 1 + sizes[local]
-            if local not in record_types:
+            if local not in record_layouts:
                 position += step
                 continue
             if keep_from < position:
                 kept.append(data[keep_from:position])
+            start = position
             while position < end and data[position] == header:  # a run of records
                 position += step
-                records += 1
+            runs.append(Run(start, (position - start) // step, record_layouts[local]))
             keep_from = position
     except (KeyError, IndexError):
-        return None, 0  # data before its definition, or a definition cut short
+        return None, []  # data before its definition, or a definition cut short
     if position != end:
-        return None, 0
+        return None, []
     if keep_from < end:
         kept.append(data[keep_from:end])
-    return kept, records
+    return kept, runs
 
 
-def _definition(data: bytes, position: int, header: int) -> tuple[int, int, int, bytes]:
-    """(where the next message starts, the data message's size, global number, field numbers)."""
+def _definition(data: bytes, position: int, header: int) -> tuple[int, int, int, Layout]:
+    """(where the next message starts, the data message's size, global number, layout)."""
     big_endian = data[position + 2] == 1
-    global_number = int.from_bytes(
-        data[position + 3 : position + 5], "big" if big_endian else "little"
-    )
+    order = "big" if big_endian else "little"
+    global_number = int.from_bytes(data[position + 3 : position + 5], order)
     count = data[position + 5]
-    fields = data[position + 6 : position + 6 + 3 * count]
-    if len(fields) != 3 * count:
+    raw = data[position + 6 : position + 6 + 3 * count]
+    if len(raw) != 3 * count:
         raise IndexError("definition cut short")
-    size = sum(fields[1::3])
+    fields = tuple(zip(raw[0::3], raw[1::3], raw[2::3], strict=True))
+    size = sum(raw[1::3])
     position += 6 + 3 * count
+    developer_size = 0
     if header & 0x20:  # developer fields follow
         developer_count = data[position]
         developer = data[position + 1 : position + 1 + 3 * developer_count]
-        size += sum(developer[1::3])
+        developer_size = sum(developer[1::3])
         position += 1 + 3 * developer_count
-    return position, size, global_number, fields[0::3]
+    layout = Layout(big_endian, fields, developer_size)
+    return position, size + developer_size, global_number, layout
 
 
 def _crc_table() -> list[int]:
