@@ -20,7 +20,14 @@ from gaitload.config import Settings
 from gaitload.errors import CorruptFileError
 from gaitload.metrics import RefreshReport
 from gaitload.sources.fit import content_hash
-from gaitload.sources.inputs import Input, export_inputs, find_inputs, parse_input, read_input
+from gaitload.sources.inputs import (
+    Input,
+    export_inputs,
+    find_inputs,
+    read_and_parse,
+    read_input,
+    unreadable,
+)
 from gaitload.sources.model import ParsedFile
 from gaitload.sources.strava import export as strava_export
 from gaitload.sources.strava import linking as strava_linking
@@ -147,7 +154,7 @@ def _triage(con, inputs: list[Input]) -> Iterator[tuple[Input, _Job | FileOutcom
         try:
             hashed.append((item, content_hash(read_input(item))))
         except (CorruptFileError, OSError, KeyError) as exc:
-            reason = _reason(exc)
+            reason = unreadable(exc)
             hashed.append((item, FileOutcome(str(item.display), "rejected", reason)))
     known = writer.known_files(con, [h for _, h in hashed if isinstance(h, str)])
     seen: dict[str, Path] = {}
@@ -173,7 +180,7 @@ def _parse_all(
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < MIN_FILES_FOR_POOL:
         for job in jobs:
-            yield _parse_job(job, timezone), job.input
+            yield read_and_parse(job.input, job.sha256, timezone), job.input
         return
     # Larger files first, so the pool does not end waiting on one big file.
     jobs = sorted(jobs, key=_size, reverse=True)
@@ -184,7 +191,7 @@ def _parse_all(
         def submit_next() -> None:
             job = next(queue, None)
             if job is not None:
-                running[pool.submit(_parse_job, job, timezone)] = job
+                running[pool.submit(read_and_parse, job.input, job.sha256, timezone)] = job
 
         for _ in range(IN_FLIGHT_PER_WORKER * workers):
             submit_next()
@@ -201,26 +208,3 @@ def _size(job: _Job) -> int:
         return job.input.path.stat().st_size if job.input.member is None else 0
     except OSError:
         return 0
-
-
-def _parse_job(job: _Job, timezone: str) -> ParsedFile:
-    path = job.input.display
-    try:
-        data = read_input(job.input)
-    except (CorruptFileError, OSError, KeyError) as exc:
-        return ParsedFile(path=path, sha256=job.sha256, status="rejected", reason=_reason(exc))
-    try:
-        return parse_input(job.input, data, job.sha256, timezone)
-    except Exception as exc:  # a decoder bug on one odd file must not stop the batch
-        return ParsedFile(
-            path=path,
-            sha256=job.sha256,
-            status="rejected",
-            reason=f"could not be parsed: {type(exc).__name__}: {exc}",
-        )
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, CorruptFileError):
-        return str(exc)
-    return f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)

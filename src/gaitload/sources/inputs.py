@@ -89,6 +89,30 @@ def read_input(item: Input) -> bytes:
     return read_fit_bytes(item.path)
 
 
+def read_and_parse(item: Input, sha256: str, athlete_timezone: str) -> ParsedFile:
+    """What an import's worker process runs: one input read and parsed, never raised.
+
+    Here, beside the parsers, so a spawned worker imports them alone (0.7 s, where the
+    importer's module with the store and the metrics would take 1.0 s per worker).
+    """
+    try:
+        data = read_input(item)
+    except (CorruptFileError, OSError, KeyError) as exc:
+        return ParsedFile(item.display, sha256, "rejected", reason=unreadable(exc))
+    try:
+        return parse_input(item, data, sha256, athlete_timezone)
+    except Exception as exc:  # a decoder bug on one odd file must not stop the batch
+        why = f"could not be parsed: {type(exc).__name__}: {exc}"
+        return ParsedFile(item.display, sha256, "rejected", reason=why)
+
+
+def unreadable(exc: Exception) -> str:
+    """One line for an input that could not be read."""
+    if isinstance(exc, CorruptFileError):
+        return str(exc)
+    return f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+
+
 def parse_input(item: Input, data: bytes, sha256: str, athlete_timezone: str) -> ParsedFile:
     """Parse one input's bytes; bad input comes back as a rejected result, never raised."""
     if not item.file:
