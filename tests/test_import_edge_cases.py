@@ -14,6 +14,7 @@ import pytest
 from gaitload.demo.fitwriter import SessionSpec, write_fit
 from gaitload.ingest import import_paths
 from tests.builders import run_samples
+from tests.conftest import make_settings
 
 SUMMER = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)
 
@@ -207,3 +208,29 @@ def test_a_multisport_file_is_one_activity_per_session(settings, tmp_path):
         ("cycling", 241, 10080.0, False),
         ("running", 121, 1680.0, True),
     ]
+
+
+def test_copies_of_one_session_in_one_import_are_decided_as_one_by_one(settings, tmp_path):
+    """New activities of a batch go in with one statement; copies of one session among them
+    (a cut upload, the same run from a second watch, a copy seen again) must come out as
+    importing the files one at a time does, in the same order."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    cut = one_run(folder / "a-cut.fit", truncate_to=one_run(tmp_path / "w.fit").stat().st_size // 2)
+    whole = one_run(folder / "b-whole.fit", serial_number=7)
+    other = one_run(folder / "c-other-watch.fit", start=SUMMER.replace(second=20), serial_number=9)
+    later = one_run(folder / "d-next-day.fit", start=SUMMER.replace(day=15))
+    files = [cut, whole, other, later]
+
+    together = import_paths(settings, files, workers=1)
+    stored = rows(settings, "SELECT source_file, partial, samples FROM activities ORDER BY 1")
+
+    alone = make_settings(tmp_path / "alone")
+    one_by_one = [import_paths(alone, [path], workers=1).outcomes[0] for path in files]
+
+    assert [o.status for o in together.outcomes] == [o.status for o in one_by_one]
+    assert [o.status for o in together.outcomes] == ["partial", "imported", "duplicate", "imported"]
+    assert [o.reason is None for o in together.outcomes] == [o.reason is None for o in one_by_one]
+    assert stored == rows(alone, "SELECT source_file, partial, samples FROM activities ORDER BY 1")
+    assert stored == [("b-whole.fit", False, 721), ("d-next-day.fit", False, 721)]
+    assert rows(settings, "SELECT count(*) FROM samples") == [(2 * 721,)]
