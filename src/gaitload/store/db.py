@@ -7,6 +7,7 @@ at connect. Writers wait with a bounded retry and then name the holder; readers 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -19,7 +20,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.errors import DatabaseLockedError, GaitloadError, TerminalError, disk_full
-from gaitload.store.snapshot import publish_snapshot
+from gaitload.store import snapshot
 
 MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
@@ -28,7 +29,7 @@ VIEWS = (
     ("gaitload.rules", "views.sql"),
     ("gaitload.pain", "views.sql"),
 )
-"""The public views, in dependency order; recreated on every write-open."""
+"""The public views, in dependency order; brought up to date on every write-open."""
 
 
 def connect(
@@ -129,9 +130,10 @@ def opened(
     publish: bool = True,
     migrations: bool = True,
 ) -> Iterator:
-    """A connection for one session; a write session ends by publishing the readers' snapshot
-    (unless `publish` is false: a caller writing in many short sessions publishes once at the
-    end). `migrations=False` skips the schema check for those short sessions.
+    """A connection for one session; a write session ends by publishing the readers' snapshot,
+    unless a run on the database is going on (`snapshot.publishing`: it publishes once, at
+    its end) or `publish` is false (a caller that publishes itself). `migrations=False` skips
+    the schema check for a caller writing in many short sessions.
 
     Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
     DuckDB lets threads share a writer, but their schema and view statements would conflict.
@@ -146,10 +148,11 @@ def opened(
         raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
     try:
         with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
+            publish = not snapshot.deferred(path) and publish
             yield con
             _checkpoint(con, path)
         if publish:
-            publish_snapshot(path)
+            snapshot.publish_snapshot(path)
     except (duckdb.Error, OSError) as exc:
         full = disk_full(exc, path)
         if full is None:
@@ -219,10 +222,35 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
             )
         applied.append(version)
-    for package, name in VIEWS:
-        for statement in sqlfiles.statements(package, name):
-            con.execute(statement)
+    _ensure_views(con)
     return applied
+
+
+def _ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the public views unless every one is there as this version of gaitload
+    defines it (each carries the definition's fingerprint as its comment; a view dropped or
+    replaced by hand has lost it). Recreating them rewrites the file, so a write session that
+    changes nothing else leaves the file as it was, and the readers' snapshot of it need not
+    be copied again (`store.snapshot`)."""
+    statements = [s for package, name in VIEWS for s in sqlfiles.statements(package, name)]
+    stamp = "gaitload views " + hashlib.sha256("\n;\n".join(statements).encode()).hexdigest()[:16]
+    names = [m.group(1) for s in statements if (m := _VIEW_NAME.match(s))]
+    current = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal "
+            "AND database_name = current_database() AND schema_name = current_schema()"
+        ).fetchall()
+    )
+    if all(current.get(name) == stamp for name in names):
+        return
+    with transaction(con):
+        for statement in statements:
+            con.execute(statement)
+        for name in names:
+            con.execute(f"COMMENT ON VIEW {name} IS {_literal(stamp)}")
+
+
+_VIEW_NAME = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.IGNORECASE)
 
 
 def pending(done: set[int]) -> list[tuple[int, str]]:
