@@ -467,4 +467,30 @@ def test_a_night_where_one_athlete_fails_publishes_what_the_others_stored(
     assert in_snapshot(db, "SELECT athlete FROM activities ORDER BY 1") == [("anna",), ("ben",)]
 
 
+def test_a_full_disk_while_copying_the_snapshot_fails_the_night_saying_so(
+    prefect_server, tmp_path, demo_fit, monkeypatch
+):
+    import errno
+
+    from gaitload.pipelines.nightly import nightly
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / demo_fit[0].name).write_bytes(demo_fit[0].read_bytes())
+    config = write_config(tmp_path, {"anna": inbox})
+
+    def full(src, dst, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    state = nightly(config=str(config), retry_backoff_s=0.1, as_of=AS_OF, return_state=True)
+    assert state.is_failed()
+    assert state.message.startswith("1 of 1 athletes ok; the readers' snapshot was not updated")
+    assert "disk full" in state.message
+    db = tmp_path / "gaitload.duckdb"
+    assert count(db, "SELECT count(*) FROM activities") == [(1,)]  # the night's data is in
+    assert not snapshot_path(db).exists()
+    assert [p.name for p in tmp_path.iterdir() if ".snapshot" in p.name] == []  # no debris
+
+
 AS_OF = date(2026, 11, 20)

@@ -101,9 +101,8 @@ def _alive(pid: int) -> bool:
 
 
 def _shared_lock(db_path: Path) -> duckdb.DuckDBPyConnection:
-    from gaitload.store.db import connect_reader  # db publishes through this module
-
-    return connect_reader(db_path)
+    """A read-only connection, held for its lock alone: no query runs on it."""
+    return duckdb.connect(str(db_path), read_only=True)
 
 
 def _wal(db_path: Path) -> bool:
