@@ -19,7 +19,8 @@ import pytest
 
 from gaitload.errors import DatabaseLockedError
 from gaitload.store import db
-from gaitload.store.snapshot import publish_snapshot, published, publishing, snapshot_path
+from gaitload.store.db import publishing
+from gaitload.store.snapshot import publish_snapshot, published, snapshot_path
 from tests.builders import database_held_by_another_process
 
 
@@ -230,7 +231,7 @@ def test_a_run_killed_mid_way_leaves_the_last_snapshot_intact_and_readable(datab
     before = snapshot_path(database).read_bytes()
     run = (
         "import sys, time; from pathlib import Path; from gaitload.store import db; "
-        "from gaitload.store.snapshot import publishing; p = Path(sys.argv[1])\n"
+        "from gaitload.store.db import publishing; p = Path(sys.argv[1])\n"
         "with publishing(p):\n"
         "    for i in range(10**6):\n"
         "        with db.opened(p) as con: con.execute('INSERT INTO main.t VALUES (-1)')\n"
@@ -268,3 +269,24 @@ def test_a_half_copy_left_by_a_killed_publisher_is_removed_by_the_next(database)
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_a_run_ending_while_another_thread_writes_waits_for_that_session(database, copies):
+    """The run's copy takes its turn with this process's write sessions, as they do."""
+    writing, done = threading.Event(), threading.Event()
+
+    def late_athlete() -> None:
+        with db.opened(database) as con:
+            con.execute("INSERT INTO main.t VALUES (-1)")
+            writing.set()
+            done.wait(10)
+
+    with publishing(database):
+        with db.opened(database) as con:
+            con.execute("INSERT INTO main.t VALUES (-2)")
+        thread = threading.Thread(target=late_athlete)
+        thread.start()
+        assert writing.wait(10)
+        threading.Timer(0.3, done.set).start()
+    thread.join()
+    assert copies == [database] and snapshot_rows(database) == 50002

@@ -31,7 +31,7 @@ from gaitload.render import (
     render_unread,
 )
 from gaitload.sources import registry
-from gaitload.store.snapshot import publishing
+from gaitload.store.db import publishing
 from gaitload.terminal import shown
 
 

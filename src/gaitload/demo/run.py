@@ -15,7 +15,7 @@ from gaitload.demo import reset_demo_database, write_demo_config, write_demo_fil
 from gaitload.lookback.model import LookBack
 from gaitload.notify import DeliveryReport
 from gaitload.rules import Alert
-from gaitload.store.snapshot import publishing
+from gaitload.store.db import publishing
 
 
 @dataclass

@@ -25,7 +25,7 @@ from gaitload.ingest import import_paths
 from gaitload.notify.deliver import send_alerts
 from gaitload.pipelines.retries import retry_transient
 from gaitload.sources import registry
-from gaitload.store.snapshot import publishing
+from gaitload.store.db import publishing
 
 
 @dataclass

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -131,9 +132,9 @@ def opened(
     migrations: bool = True,
 ) -> Iterator:
     """A connection for one session; a write session ends by publishing the readers' snapshot,
-    unless a run on the database is going on (`snapshot.publishing`: it publishes once, at
-    its end) or `publish` is false (a caller that publishes itself). `migrations=False` skips
-    the schema check for a caller writing in many short sessions.
+    unless a run on the database is going on (`publishing`: it publishes once, at its end)
+    or `publish` is false (a caller that publishes itself). `migrations=False` skips the
+    schema check for a caller writing in many short sessions.
 
     Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
     DuckDB lets threads share a writer, but their schema and view statements would conflict.
@@ -142,13 +143,12 @@ def opened(
         with _connection(path, read_only=True, wait_s=wait_s) as con:
             yield con
         return
-    with _locks_guard:
-        lock = _write_locks.setdefault(path.resolve(), threading.Lock())
+    lock = _write_lock(path)
     if not lock.acquire(timeout=wait_s):
         raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
     try:
         with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
-            publish = not snapshot.deferred(path) and publish
+            publish = not _deferred(path) and publish
             yield con
             _checkpoint(con, path)
         if publish:
@@ -158,6 +158,81 @@ def opened(
         if full is None:
             raise
         raise full from exc
+    finally:
+        lock.release()
+
+
+@dataclass
+class _Run:
+    depth: int = 0
+    opened: bool = False
+
+
+@contextmanager
+def publishing(path: Path, *, wait_s: float = 30.0) -> Iterator[None]:
+    """One run on the database, one copy of it for the readers, at the run's end.
+
+    A run (the nightly flow, `gaitload import`, the demo) opens many write sessions; copying
+    hundreds of MB after each costs seconds. Inside the block, write sessions in any thread
+    of this process (the flow's athletes run on a thread pool) leave the snapshot alone; when
+    it ends, the snapshot is published once (`snapshot.publish_snapshot`: not at all if it
+    already holds the database) if any session opened the database: also when the block
+    raised, since what did commit should be readable, but not when the database could not
+    be opened at all, nor on Ctrl-C (the last snapshot stays; the next run publishes). Runs
+    nest: the outermost publishes.
+    """
+    key = path.resolve()
+    with _locks_guard:
+        run = _runs.setdefault(key, _Run())
+        run.depth += 1
+    try:
+        yield
+    except Exception:
+        if _leave(key, run):
+            with suppress(Exception):  # the run's own error is the one worth reporting
+                _publish(path, wait_s)
+        raise
+    except BaseException:
+        _leave(key, run)
+        raise
+    if _leave(key, run):
+        try:
+            _publish(path, wait_s)
+        except OSError as exc:
+            full = disk_full(exc, path)
+            if full is None:
+                raise
+            raise full from exc
+
+
+def _leave(key: Path, run: _Run) -> bool:
+    """End one level of a run: True if it was the outermost and a session opened."""
+    with _locks_guard:
+        run.depth -= 1
+        if run.depth:
+            return False
+        del _runs[key]
+        return run.opened
+
+
+def _deferred(path: Path) -> bool:
+    """For a write session that has opened the database: True if a run on it is going on
+    (which then publishes at its end, now knowing there may be something to publish)."""
+    with _locks_guard:
+        run = _runs.get(path.resolve())
+        if run is None:
+            return False
+        run.opened = True
+        return True
+
+
+def _publish(path: Path, wait_s: float) -> None:
+    """Between this process's write sessions, as at the end of one (see `opened`)."""
+    lock = _write_lock(path)
+    if not lock.acquire(timeout=wait_s):
+        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
+    try:
+        snapshot.publish_snapshot(path)
     finally:
         lock.release()
 
@@ -202,7 +277,13 @@ def _connection(path: Path, *, read_only: bool, wait_s: float, migrations: bool 
         con.close()
 
 
+def _write_lock(path: Path) -> threading.Lock:
+    with _locks_guard:
+        return _write_locks.setdefault(path.resolve(), threading.Lock())
+
+
 _write_locks: dict[Path, threading.Lock] = {}
+_runs: dict[Path, _Run] = {}
 _locks_guard = threading.Lock()
 
 

@@ -4,7 +4,7 @@ Readers fall back to it while a writer holds the live file (`store.reading`). Co
 database of hundreds of MB costs seconds, so it is copied as rarely as the readers need:
 
 - once per run: a run (the nightly flow, `gaitload import`, the demo) opens many write
-  sessions; inside `publishing(db)` they leave the snapshot alone and the run's end
+  sessions; inside `store.db.publishing(db)` they leave the snapshot alone and the run's end
   publishes once. A write session outside any run publishes when it ends (`store.db.opened`).
 - never for a database the snapshot already holds: the copy keeps the database's size,
   modification time and DuckDB headers (every checkpoint rewrites one of the two with a
@@ -15,15 +15,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-
-from gaitload.errors import disk_full
 
 HEADERS = 3 * 4096
 """DuckDB's main header and its two database headers, which checkpoints write in turn."""
@@ -113,69 +107,3 @@ def _wal(db_path: Path) -> bool:
 def _headers(path: Path) -> bytes:
     with path.open("rb") as f:
         return f.read(HEADERS)
-
-
-@dataclass
-class _Run:
-    depth: int = 0
-    opened: bool = False
-
-
-_runs: dict[Path, _Run] = {}
-_runs_guard = threading.Lock()
-
-
-@contextmanager
-def publishing(db_path: Path) -> Iterator[None]:
-    """One run on `db_path`, one publish, at its end.
-
-    Write sessions inside the block, in any thread of this process (the nightly flow's
-    athletes run on a thread pool), do not publish (`deferred`); when the block ends, the
-    snapshot is published once if any of them opened the database: also when the block
-    raised, since what did commit should be readable, but not when the database could not
-    be opened at all, nor on Ctrl-C (the last snapshot stays; the next run publishes).
-    Runs nest: the outermost publishes.
-    """
-    key = db_path.resolve()
-    with _runs_guard:
-        run = _runs.setdefault(key, _Run())
-        run.depth += 1
-    try:
-        yield
-    except Exception:
-        if _leave(key, run):
-            with suppress(Exception):  # the run's own error is the one worth reporting
-                publish_snapshot(db_path)
-        raise
-    except BaseException:
-        _leave(key, run)
-        raise
-    if _leave(key, run):
-        try:
-            publish_snapshot(db_path)
-        except OSError as exc:
-            full = disk_full(exc, db_path)
-            if full is None:
-                raise
-            raise full from exc
-
-
-def _leave(key: Path, run: _Run) -> bool:
-    """End one level of a run; True if it was the outermost and some session opened."""
-    with _runs_guard:
-        run.depth -= 1
-        if run.depth:
-            return False
-        del _runs[key]
-        return run.opened
-
-
-def deferred(db_path: Path) -> bool:
-    """For a write session that has opened the database: True if a run on it is going on
-    (it then publishes at its end, and learns that there is something to publish)."""
-    with _runs_guard:
-        run = _runs.get(db_path.resolve())
-        if run is None:
-            return False
-        run.opened = True
-        return True
