@@ -290,3 +290,20 @@ def test_a_run_ending_while_another_thread_writes_waits_for_that_session(databas
         threading.Timer(0.3, done.set).start()
     thread.join()
     assert copies == [database] and snapshot_rows(database) == 50002
+
+
+def test_an_odd_database_name_is_published_once_and_its_debris_alone_removed(tmp_path, copies):
+    odd = tmp_path / "o'dd [1] * name.duckdb"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    other = tmp_path / f".o'dd 1 x name.duckdb.snapshot.{gone.pid}"  # [1], * as patterns
+    other.write_bytes(b"someone else's")
+    debris = tmp_path / f".{odd.name}.snapshot.{gone.pid}"
+    debris.write_bytes(b"\0")
+    with publishing(odd):
+        for _ in range(2):
+            with db.opened(odd) as con:
+                con.execute("CREATE TABLE IF NOT EXISTS main.t AS SELECT 1 AS x")
+    assert copies == [odd] and published(odd)
+    assert not debris.exists() and other.exists()
+    assert snapshot_rows(odd) == 1

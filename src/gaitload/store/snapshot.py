@@ -13,6 +13,7 @@ database of hundreds of MB costs seconds, so it is copied as rarely as the reade
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from pathlib import Path
@@ -78,7 +79,7 @@ def _copy(db_path: Path) -> None:
 
 def _remove_stale_partials(db_path: Path) -> None:
     """Half copies left by a publisher killed mid-copy (its process is gone)."""
-    for partial in db_path.parent.glob(f".{db_path.name}.snapshot.*"):
+    for partial in db_path.parent.glob(glob.escape(f".{db_path.name}.snapshot.") + "*"):
         pid = partial.name.rsplit(".", 1)[1]
         if pid.isdigit() and not _alive(int(pid)):
             partial.unlink(missing_ok=True)
