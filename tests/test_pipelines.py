@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import duckdb
 import pytest
 
 from gaitload.demo.athlete import write_demo_athlete
+from gaitload.store.snapshot import published, snapshot_path
 from tests.builders import database_held_by_another_process
 
 
@@ -94,6 +98,7 @@ def test_a_locked_database_fails_the_night_naming_the_holder(
         (row,) = state.result(raise_on_failure=False)
         assert row["status"] == "failed"
         assert f"PID {holder.pid}" in row["notes"][0]
+    assert not snapshot_path(db).exists()  # nothing opened, nothing published
 
 
 def test_the_schedule_is_a_cron_in_the_athletes_zone(prefect_server, tmp_path):
@@ -362,3 +367,130 @@ def test_gaitload_gives_prefects_first_start_time_and_keeps_a_longer_wait():
     longer = {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 600}
     with temporary_settings(updates=longer), local_prefect():
         assert get_current_settings().server.ephemeral.startup_timeout_seconds == 600
+
+
+@pytest.fixture
+def copies(monkeypatch) -> list[Path]:
+    """Every copy of a database this process makes from here on: the flow's tasks run on
+    its threads, so the readers' snapshot is copied here or not at all."""
+    made: list[Path] = []
+    copy = shutil.copyfile
+
+    def spy(src, dst, **kwargs):
+        made.append(Path(src))
+        return copy(src, dst, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", spy)
+    return made
+
+
+def in_snapshot(db: Path, sql: str) -> list[tuple]:
+    from gaitload.store.db import connect_reader
+
+    with connect_reader(snapshot_path(db)) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_night_copies_the_snapshot_once_and_a_night_that_changes_nothing_never(
+    prefect_server, tmp_path, demo_fit, copies
+):
+    """Two athletes, each with many write sessions (import, refresh, notes, alerts): one copy,
+    at the end. A change made between nights by someone else is published by the next."""
+    from gaitload.pipelines.nightly import nightly
+
+    inboxes = {name: tmp_path / name for name in ("anna", "ben")}
+    for i, inbox in enumerate(inboxes.values()):
+        inbox.mkdir()
+        for path in demo_fit[i * 4 : (i + 1) * 4]:
+            (inbox / path.name).write_bytes(path.read_bytes())
+    config = write_config(tmp_path, inboxes)
+    db = tmp_path / "gaitload.duckdb"
+
+    def night() -> None:
+        state = nightly(config=str(config), retry_backoff_s=0.1, as_of=AS_OF, return_state=True)
+        assert state.is_completed() and state.message == "2 of 2 athletes ok", state.message
+
+    night()
+    assert copies == [db] and published(db)
+    by_athlete = "SELECT athlete, count(*) FROM activities GROUP BY 1 ORDER BY 1"
+    assert in_snapshot(db, by_athlete) == [("anna", 4), ("ben", 4)]
+
+    for inbox in inboxes.values():  # imported: the files leave the inboxes
+        for path in inbox.iterdir():
+            path.unlink()
+    copies.clear()
+    night()
+    assert copies == []  # nothing changed: the snapshot already holds this database
+
+    with duckdb.connect(str(db)) as con:  # the user's own SQL session writes a table
+        con.execute("CREATE TABLE main.my_races AS SELECT DATE '2026-12-06' AS day")
+    night()
+    assert copies == [db]
+    assert in_snapshot(db, "SELECT day FROM main.my_races") == [(date(2026, 12, 6),)]
+
+    new = demo_fit[8]
+    gaitload = [sys.executable, "-m", "gaitload", "--config", str(config)]
+    done = subprocess.run([*gaitload, "import", "--athlete", "ben", "--quiet", str(new)])
+    assert done.returncode == 0  # another process: it publishes at its own end
+    assert in_snapshot(db, by_athlete) == [("anna", 4), ("ben", 5)]
+    copies.clear()
+    night()  # evaluates ben's alerts over his new run: the database may change, once
+    assert copies in ([], [db]) and published(db)
+    copies.clear()
+    night()
+    assert copies == []
+
+
+def test_a_night_where_one_athlete_fails_publishes_what_the_others_stored(
+    prefect_server, tmp_path, demo_fit, copies, monkeypatch
+):
+    from gaitload.errors import TerminalError
+    from gaitload.pipelines import nightly as module
+
+    inboxes = {name: tmp_path / name for name in ("anna", "ben")}
+    for i, inbox in enumerate(inboxes.values()):
+        inbox.mkdir()
+        (inbox / demo_fit[i].name).write_bytes(demo_fit[i].read_bytes())
+    config = write_config(tmp_path, inboxes)
+    send = module.send_alerts
+
+    def send_failing_for_ben(settings, *, athlete, as_of=None):
+        if athlete == "ben":
+            raise TerminalError("the alert channel refused ben's login")
+        return send(settings, athlete=athlete, as_of=as_of)
+
+    monkeypatch.setattr(module, "send_alerts", send_failing_for_ben)
+    state = module.nightly(config=str(config), retry_backoff_s=0.1, as_of=AS_OF, return_state=True)
+    assert state.is_completed() and state.message == "1 of 2 athletes ok; failed: ben"
+    db = tmp_path / "gaitload.duckdb"
+    assert copies == [db]  # ben's import committed before his alerts failed: readable too
+    assert in_snapshot(db, "SELECT athlete FROM activities ORDER BY 1") == [("anna",), ("ben",)]
+
+
+def test_a_full_disk_while_copying_the_snapshot_fails_the_night_saying_so(
+    prefect_server, tmp_path, demo_fit, monkeypatch
+):
+    import errno
+
+    from gaitload.pipelines.nightly import nightly
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / demo_fit[0].name).write_bytes(demo_fit[0].read_bytes())
+    config = write_config(tmp_path, {"anna": inbox})
+
+    def full(src, dst, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    state = nightly(config=str(config), retry_backoff_s=0.1, as_of=AS_OF, return_state=True)
+    assert state.is_failed()
+    assert state.message.startswith("1 of 1 athletes ok; the readers' snapshot was not updated")
+    assert "disk full" in state.message
+    db = tmp_path / "gaitload.duckdb"
+    assert count(db, "SELECT count(*) FROM activities") == [(1,)]  # the night's data is in
+    assert not snapshot_path(db).exists()
+    assert [p.name for p in tmp_path.iterdir() if ".snapshot" in p.name] == []  # no debris
+
+
+AS_OF = date(2026, 11, 20)

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from gaitload import sqlfiles
 from gaitload.demo.athlete import write_demo_athlete
 from gaitload.errors import DatabaseLockedError
 from gaitload.ingest import import_paths
@@ -161,3 +162,39 @@ def test_reading_a_database_that_does_not_exist_says_so(tmp_path):
 
     with pytest.raises(GaitloadError, match="no database at"):
         db.connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_views_dropped_replaced_or_redefined_are_recreated_by_the_next_write_open(
+    settings, monkeypatch
+):
+    """Views are checked on every write-open (their definitions' fingerprint is their
+    comment) and recreated only then: an open that finds them current writes nothing."""
+    path = settings.db_path
+    with db.opened(path) as con:
+        weekly = con.execute("DESCRIBE weekly_load").fetchall()
+    with duckdb.connect(str(path)) as con:  # by hand, in the user's own SQL session
+        con.execute("DROP VIEW activities")
+        con.execute("CREATE OR REPLACE VIEW weekly_load AS SELECT 1 AS mine")
+    with db.opened(path) as con:
+        assert con.execute("SELECT count(*) FROM activities").fetchone() == (0,)
+        assert con.execute("DESCRIBE weekly_load").fetchall() == weekly
+    untouched = path.read_bytes()
+    with db.opened(path):
+        pass
+    assert path.read_bytes() == untouched
+
+    statements = sqlfiles.statements
+
+    def redefined(package: str, name: str) -> list[str]:
+        found = statements(package, name)
+        if name != "views.sql" or package != "gaitload.store":
+            return found
+        head, body = found[0].split(" AS", 1)  # the same view with one more column
+        return [f"{head} AS SELECT *, 42 AS answer FROM ({body})", *found[1:]]
+
+    assert statements("gaitload.store", "views.sql")[0].startswith(
+        "CREATE OR REPLACE VIEW athletes"
+    )
+    monkeypatch.setattr(sqlfiles, "statements", redefined)
+    with db.opened(path) as con:
+        assert "answer" in [row[0] for row in con.execute("DESCRIBE athletes").fetchall()]

@@ -31,6 +31,7 @@ from gaitload.render import (
     render_unread,
 )
 from gaitload.sources import registry
+from gaitload.store.db import publishing
 from gaitload.terminal import shown
 
 
@@ -412,7 +413,7 @@ def _run_import(
     settings: Settings, paths: list[Path], athlete: str | None, workers: int | None, quiet: bool
 ) -> ImportReport:
     progress = import_progress(quiet)
-    with progress:
+    with progress, publishing(settings.db_path):
         task = progress.add_task("import", total=None, name="")
         return ingest.import_paths(
             settings,

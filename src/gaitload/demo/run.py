@@ -15,6 +15,7 @@ from gaitload.demo import reset_demo_database, write_demo_config, write_demo_fil
 from gaitload.lookback.model import LookBack
 from gaitload.notify import DeliveryReport
 from gaitload.rules import Alert
+from gaitload.store.db import publishing
 
 
 @dataclass
@@ -54,8 +55,9 @@ def run_night(settings: Settings, as_of: date) -> Night:
     from gaitload.rules import recorded_alerts
 
     athlete = settings.default_athlete
-    state = _nightly(settings, as_of)
-    delivery = send_alerts(settings, as_of=as_of, athlete=athlete)
+    with publishing(settings.db_path):  # the flow's sessions and the sending: one copy
+        state = _nightly(settings, as_of)
+        delivery = send_alerts(settings, as_of=as_of, athlete=athlete)
     rows, columns, *_ = pain_entries(settings, athlete=athlete)
     pain = dict(zip(columns, rows[-1], strict=True)) if rows else None  # the first reported
     return Night(

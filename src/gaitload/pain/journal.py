@@ -128,6 +128,8 @@ def read_notes(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:
                 for m in found.marks
             ]
             problems += [(athlete_id, activity_id, field, u.line, u.problem) for u in found.unread]
+    if _stored(con, athlete_id) == (_sorted(entries), _sorted(problems)):
+        return len(entries)  # as stored: rewriting them would change the file for nothing
     with db.transaction(con):
         con.execute(
             "DELETE FROM core.pain_entries WHERE athlete_id = ? AND source <> 'journal'",
@@ -144,3 +146,21 @@ def read_notes(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:
             con.execute("INSERT INTO core.pain_note_problems BY NAME FROM pain_rows")
         con.unregister("pain_rows")
     return len(entries)
+
+
+def _stored(con: duckdb.DuckDBPyConnection, athlete_id: int) -> tuple[list, list]:
+    """The entries and problems read from the athlete's notes, as stored."""
+    entries = con.execute(
+        f"SELECT {', '.join(ENTRY_COLUMNS)} FROM core.pain_entries "
+        "WHERE athlete_id = ? AND source <> 'journal'",
+        [athlete_id],
+    ).fetchall()
+    problems = con.execute(
+        f"SELECT {', '.join(PROBLEM_COLUMNS)} FROM core.pain_note_problems WHERE athlete_id = ?",
+        [athlete_id],
+    ).fetchall()
+    return _sorted(entries), _sorted(problems)
+
+
+def _sorted(rows: list[tuple]) -> list[tuple]:
+    return sorted((tuple(r) for r in rows), key=repr)

@@ -1,4 +1,5 @@
--- The pain journal's public views (documented in docs/schema.md). Recreated on every open.
+-- The pain journal's public views (documented in docs/schema.md).
+-- Recreated by a write-open when they changed (store.db).
 CREATE OR REPLACE VIEW pain AS
 SELECT p.entry_id,
        t.name AS athlete,

@@ -20,10 +20,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from gaitload.config import Settings, load_settings
+from gaitload.errors import GaitloadError
 from gaitload.ingest import import_paths
 from gaitload.notify.deliver import send_alerts
 from gaitload.pipelines.retries import retry_transient
 from gaitload.sources import registry
+from gaitload.store.db import publishing
 
 
 @dataclass
@@ -122,20 +124,29 @@ def nightly(
     as_of: date | None = None,
     settings: Settings | None = None,
 ) -> State:
-    """Every configured athlete's night, then a summary artifact; fails only if all fail.
+    """Every configured athlete's night, then a summary artifact; fails only if all fail
+    (or the readers' snapshot could not be written: a full disk).
 
     Athletes fan out as tasks on the flow's task runner: threads by default (their database
     writes share one DuckDB instance), a Dask or Ray runner when one machine is not enough.
     `settings`, when given, are used as they are (the demo's own), instead of loading them.
+    The readers' snapshot is published once, when every athlete is done (`publishing`).
     """
     settings = settings or load_settings(db=db, config=config)
     logger = get_run_logger()
     names = list(settings.athletes) or [settings.default_athlete]
     for source in registry.syncing():
         names += [n for n in source.connected(settings) if n not in names]
-    # as_of: the day the rules take as today (the demo's last day; default: today)
-    futures = {name: athlete_night.submit(settings, name, retry_backoff_s, as_of) for name in names}
-    wait(list(futures.values()))
+    snapshot_error = None
+    try:  # the athletes' many write sessions, then the readers' snapshot copied once
+        with publishing(settings.db_path):
+            # as_of: the day the rules take as today (the demo's last day; default: today)
+            futures = {
+                name: athlete_night.submit(settings, name, retry_backoff_s, as_of) for name in names
+            }
+            wait(list(futures.values()))
+    except GaitloadError as exc:  # a full disk while copying: the night's data is stored
+        snapshot_error = f"the readers' snapshot was not updated: {exc}"
     states = {name: future.state for name, future in futures.items()}
     rows, failed = [], []
     for name, state in states.items():
@@ -154,9 +165,11 @@ def nightly(
     message = f"{len(names) - len(failed)} of {len(names)} athletes ok" + (
         f"; failed: {', '.join(failed)}" if failed else ""
     )
+    if snapshot_error:
+        message += f"; {snapshot_error}"
     logger.info(message)
     # Return a state of our own: returning the children's failed states would fail the run.
-    if failed and len(failed) == len(names):
+    if (failed and len(failed) == len(names)) or snapshot_error:
         return Failed(message=message, data=rows)
     return Completed(message=message, data=rows)
 

@@ -1,4 +1,5 @@
--- The public alert views (documented in docs/schema.md). Recreated on every write-open.
+-- The public alert views (documented in docs/schema.md).
+-- Recreated by a write-open when they changed (store.db).
 
 -- One row per episode and channel it was decided for: the latest decision (an episode is
 -- decided again only at a higher severity, or after its message was cancelled).

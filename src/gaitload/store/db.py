@@ -7,11 +7,13 @@ at connect. Writers wait with a bounded retry and then name the holder; readers 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import duckdb
 
 from gaitload import sqlfiles
 from gaitload.errors import DatabaseLockedError, GaitloadError, TerminalError, disk_full
-from gaitload.store.snapshot import publish_snapshot
+from gaitload.store import snapshot
 
 MIGRATIONS = "gaitload.store.migrations"
 VIEWS = (
@@ -28,7 +30,7 @@ VIEWS = (
     ("gaitload.rules", "views.sql"),
     ("gaitload.pain", "views.sql"),
 )
-"""The public views, in dependency order; recreated on every write-open."""
+"""The public views, in dependency order; brought up to date on every write-open."""
 
 
 def connect(
@@ -129,9 +131,10 @@ def opened(
     publish: bool = True,
     migrations: bool = True,
 ) -> Iterator:
-    """A connection for one session; a write session ends by publishing the readers' snapshot
-    (unless `publish` is false: a caller writing in many short sessions publishes once at the
-    end). `migrations=False` skips the schema check for those short sessions.
+    """A connection for one session; a write session ends by publishing the readers' snapshot,
+    unless a run on the database is going on (`publishing`: it publishes once, at its end)
+    or `publish` is false (a caller that publishes itself). `migrations=False` skips the
+    schema check for a caller writing in many short sessions.
 
     Write sessions of one process (the nightly flow's athletes on a thread pool) take turns:
     DuckDB lets threads share a writer, but their schema and view statements would conflict.
@@ -140,21 +143,96 @@ def opened(
         with _connection(path, read_only=True, wait_s=wait_s) as con:
             yield con
         return
-    with _locks_guard:
-        lock = _write_locks.setdefault(path.resolve(), threading.Lock())
+    lock = _write_lock(path)
     if not lock.acquire(timeout=wait_s):
         raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
     try:
         with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
+            publish = not _deferred(path) and publish
             yield con
             _checkpoint(con, path)
         if publish:
-            publish_snapshot(path)
+            snapshot.publish_snapshot(path)
     except (duckdb.Error, OSError) as exc:
         full = disk_full(exc, path)
         if full is None:
             raise
         raise full from exc
+    finally:
+        lock.release()
+
+
+@dataclass
+class _Run:
+    depth: int = 0
+    opened: bool = False
+
+
+@contextmanager
+def publishing(path: Path, *, wait_s: float = 30.0) -> Iterator[None]:
+    """One run on the database, one copy of it for the readers, at the run's end.
+
+    A run (the nightly flow, `gaitload import`, the demo) opens many write sessions; copying
+    hundreds of MB after each costs seconds. Inside the block, write sessions in any thread
+    of this process (the flow's athletes run on a thread pool) leave the snapshot alone; when
+    it ends, the snapshot is published once (`snapshot.publish_snapshot`: not at all if it
+    already holds the database) if any session opened the database: also when the block
+    raised, since what did commit should be readable, but not when the database could not
+    be opened at all, nor on Ctrl-C (the last snapshot stays; the next run publishes). Runs
+    nest: the outermost publishes.
+    """
+    key = path.resolve()
+    with _locks_guard:
+        run = _runs.setdefault(key, _Run())
+        run.depth += 1
+    try:
+        yield
+    except Exception:
+        if _leave(key, run):
+            with suppress(Exception):  # the run's own error is the one worth reporting
+                _publish(path, wait_s)
+        raise
+    except BaseException:
+        _leave(key, run)
+        raise
+    if _leave(key, run):
+        try:
+            _publish(path, wait_s)
+        except OSError as exc:
+            full = disk_full(exc, path)
+            if full is None:
+                raise
+            raise full from exc
+
+
+def _leave(key: Path, run: _Run) -> bool:
+    """End one level of a run: True if it was the outermost and a session opened."""
+    with _locks_guard:
+        run.depth -= 1
+        if run.depth:
+            return False
+        del _runs[key]
+        return run.opened
+
+
+def _deferred(path: Path) -> bool:
+    """For a write session that has opened the database: True if a run on it is going on
+    (which then publishes at its end, now knowing there may be something to publish)."""
+    with _locks_guard:
+        run = _runs.get(path.resolve())
+        if run is None:
+            return False
+        run.opened = True
+        return True
+
+
+def _publish(path: Path, wait_s: float) -> None:
+    """Between this process's write sessions, as at the end of one (see `opened`)."""
+    lock = _write_lock(path)
+    if not lock.acquire(timeout=wait_s):
+        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
+    try:
+        snapshot.publish_snapshot(path)
     finally:
         lock.release()
 
@@ -199,7 +277,13 @@ def _connection(path: Path, *, read_only: bool, wait_s: float, migrations: bool 
         con.close()
 
 
+def _write_lock(path: Path) -> threading.Lock:
+    with _locks_guard:
+        return _write_locks.setdefault(path.resolve(), threading.Lock())
+
+
 _write_locks: dict[Path, threading.Lock] = {}
+_runs: dict[Path, _Run] = {}
 _locks_guard = threading.Lock()
 
 
@@ -219,10 +303,35 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
             )
         applied.append(version)
-    for package, name in VIEWS:
-        for statement in sqlfiles.statements(package, name):
-            con.execute(statement)
+    _ensure_views(con)
     return applied
+
+
+def _ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the public views unless every one is there as this version of gaitload
+    defines it (each carries the definition's fingerprint as its comment; a view dropped or
+    replaced by hand has lost it). Recreating them rewrites the file, so a write session that
+    changes nothing else leaves the file as it was, and the readers' snapshot of it need not
+    be copied again (`store.snapshot`)."""
+    statements = [s for package, name in VIEWS for s in sqlfiles.statements(package, name)]
+    stamp = "gaitload views " + hashlib.sha256("\n;\n".join(statements).encode()).hexdigest()[:16]
+    names = [m.group(1) for s in statements if (m := _VIEW_NAME.match(s))]
+    current = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal "
+            "AND database_name = current_database() AND schema_name = current_schema()"
+        ).fetchall()
+    )
+    if all(current.get(name) == stamp for name in names):
+        return
+    with transaction(con):
+        for statement in statements:
+            con.execute(statement)
+        for name in names:
+            con.execute(f"COMMENT ON VIEW {name} IS {_literal(stamp)}")
+
+
+_VIEW_NAME = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.IGNORECASE)
 
 
 def pending(done: set[int]) -> list[tuple[int, str]]:

@@ -1,8 +1,8 @@
 """Reading without getting in the writer's way.
 
 DuckDB allows one writing process, and while it writes no other process can even open the
-file. So every write session ends by publishing a snapshot: a copy of the closed database
-file beside it, swapped in atomically. Readers (`gaitload sql`, the dashboard, `export`)
+file. So every run of write sessions ends by publishing a snapshot: a copy of the closed
+database file beside it, swapped in atomically. Readers (`gaitload sql`, the dashboard, `export`)
 open the live file read-only for one query when it is free — the freshest data, and a
 writer waits at most that one query — and fall back to the snapshot while a writer holds
 it, saying so. They never wait on the writer, and the writer never waits on them for longer
@@ -10,7 +10,8 @@ than a query.
 
 Every reader — `gaitload sql`, the dashboard, the notebook helper, `export` — is opened by
 `store.db.connect_reader`, which DuckDB itself keeps read-only (see there). The snapshot is
-written by `store.snapshot`, at the end of every write session `store.db` opens.
+written by `store.snapshot`, at the end of a run (`store.db.publishing`) or of a write
+session outside one, and only when the database changed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from gaitload.store.snapshot import snapshot_path
 class Reading:
     con: duckdb.DuckDBPyConnection
     source: str
-    """live, or snapshot (the database as the last write session left it)."""
+    """live, or snapshot (the database as the last run or write session left it)."""
     note: str | None = None
 
 

@@ -1,4 +1,5 @@
--- The stable views users query (documented in docs/schema.md). Recreated on every open.
+-- The stable views users query (documented in docs/schema.md).
+-- Recreated by a write-open when they changed (store.db).
 CREATE OR REPLACE VIEW athletes AS
 SELECT athlete_id, name AS athlete, timezone, hr_rest, hr_max, created_at FROM core.athletes;
 
