@@ -91,28 +91,29 @@ def sync(
         on_wait=waiting,
     )
     spent: str | None = None
-    for name in names:
-        report = SyncReport(athlete=name, run_id=run_id, stopped=spent)
-        reports.append(report)
-        if spent:
-            continue  # the budget is the application's, shared by every athlete
-        runner = None
-        try:
-            runner = _AthleteSync(settings, report, budget, sleep, on_progress)
-            runner.run()
-        except RateLimitSpent as error:
-            report.stopped = spent = str(error)
-        except StravaUnavailable as error:
-            report.stopped = str(error)
-            report.unavailable = True
-        except StravaAuthError as error:
-            report.error = str(error)
-        if runner is not None and (report.stopped or report.error):
-            runner.note_stop(report.stopped or report.error)
-        if runner is not None:  # what was stored counts, even if the sync stopped
-            with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
-                metrics.refresh(con, athlete_id=runner.athlete_id)
-                pain.read_notes(con, runner.athlete_id)
+    with db.publishing(settings.db_path, wait_s=settings.lock_wait_s):  # one copy a run
+        for name in names:
+            report = SyncReport(athlete=name, run_id=run_id, stopped=spent)
+            reports.append(report)
+            if spent:
+                continue  # the budget is the application's, shared by every athlete
+            runner = None
+            try:
+                runner = _AthleteSync(settings, report, budget, sleep, on_progress)
+                runner.run()
+            except RateLimitSpent as error:
+                report.stopped = spent = str(error)
+            except StravaUnavailable as error:
+                report.stopped = str(error)
+                report.unavailable = True
+            except StravaAuthError as error:
+                report.error = str(error)
+            if runner is not None and (report.stopped or report.error):
+                runner.note_stop(report.stopped or report.error)
+            if runner is not None:  # what was stored counts, even if the sync stopped
+                with db.opened(settings.db_path, wait_s=settings.lock_wait_s) as con:
+                    metrics.refresh(con, athlete_id=runner.athlete_id)
+                    pain.read_notes(con, runner.athlete_id)
     return reports
 
 
@@ -412,7 +413,7 @@ class _AthleteSync:
 
     def _db(self):
         """Opened per write; migrated once, at the first open of the sync; the readers'
-        snapshot is published once, at the end (by the metrics refresh)."""
+        snapshot is published once, when `sync` ends (`db.publishing`)."""
         migrated, self.migrated = getattr(self, "migrated", False), True
         return db.opened(
             self.settings.db_path,
