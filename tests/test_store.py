@@ -39,20 +39,31 @@ def demo_files(tmp_path_factory) -> list[Path]:
 
 def test_an_import_killed_midway_is_finished_by_a_rerun_without_duplicates(settings, demo_files):
     """Batches of two files here (a real import writes up to 200 to a transaction), so that
-    the first commits long before the last and the kill lands between them."""
+    the first commits long before the last; the kill lands once two batches have committed
+    (the importer says so on stderr), while the next are being written."""
     folder = demo_files[0].parent
-    wal = Path(f"{settings.db_path}.wal")
-    small_batches = "import gaitload.store.writer as w; w.BATCH_FILES = 2; import gaitload.__main__"
+    small_batches = (
+        "import sys, gaitload.store.writer as w\n"
+        "w.BATCH_FILES, save = 2, w.Batch._save\n"
+        "def _save(self, files):\n"
+        "    out = save(self, files)\n"
+        "    print('committed', file=sys.stderr, flush=True)\n"
+        "    return out\n"
+        "w.Batch._save = _save\n"
+        "import gaitload.__main__\n"
+    )
     args = ("import", str(folder), "--athlete", "demo", "--workers", "1", "--quiet")
     proc = subprocess.Popen(
         [sys.executable, "-c", small_batches, "--db", str(settings.db_path), *args],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    deadline = time.monotonic() + 60
-    while not (wal.exists() and wal.stat().st_size > 200_000) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    commits = 0
+    while commits < 2 and (line := proc.stderr.readline()):
+        commits += line.strip() == "committed"
     os.kill(proc.pid, signal.SIGKILL)  # no clean-up, no final commit: a crash
+    proc.stderr.close()
     proc.wait()
     (stored_after_crash,) = count(settings, "SELECT count(*) FROM activities")
     assert 0 < stored_after_crash < len(demo_files), "the kill should land mid-import"
