@@ -48,7 +48,9 @@ def gains(
     a smoothed 1 Hz trace the loop then sees a few values a climb instead of one in ten.
     """
     trace = np.repeat(np.arange(len(starts)), lengths)
-    values = np.asarray(values, dtype=np.float64)[_dense(starts, lengths)]
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) != len(trace) or np.any(starts != np.cumsum(lengths) - lengths):
+        values = values[_dense(starts, lengths)]  # not laid end to end: gather them
     values, trace = _turning_points(values, trace)
     values, trace = _drop_inner_swings(values, trace, threshold_m)
     ascent, descent = np.zeros(len(starts)), np.zeros(len(starts))
@@ -69,15 +71,17 @@ def _turning_points(values: np.ndarray, trace: np.ndarray) -> tuple[np.ndarray, 
     """Each trace's first and last value and every local extremum, repeats dropped."""
     if len(values) == 0:
         return values, trace
-    keep = np.r_[True, (trace[1:] != trace[:-1]) | (values[1:] != values[:-1])]
-    values, trace = values[keep], trace[keep]
+    first = np.r_[True, trace[1:] != trace[:-1]]
+    keep = first.copy()
+    keep[1:] |= values[1:] != values[:-1]
+    values, trace, first = values[keep], trace[keep], first[keep]
     if len(values) < 3:
         return values, trace
-    first = np.r_[True, trace[1:] != trace[:-1]]
-    last = np.r_[first[1:], True]
-    step = np.sign(np.diff(values))
-    turn = np.r_[False, step[1:] != step[:-1], False]
-    keep = first | last | turn
+    rising = values[1:] > values[:-1]  # no two neighbours in a trace are equal now
+    keep = first.copy()
+    keep[:-1] |= first[1:]  # a trace's last value
+    keep[1:-1] |= rising[1:] != rising[:-1]
+    keep[-1] = True
     return values[keep], trace[keep]
 
 
