@@ -18,6 +18,7 @@ import pytest
 
 from gaitload import streams
 from gaitload.metrics import per_activity
+from gaitload.store import db
 from tests import per_activity_before as before
 from tests.test_metrics import _gain_walking_every_sample
 
@@ -192,3 +193,113 @@ def test_many_climbs_at_once_equal_each_walked_alone():
         )
         for i, trace in enumerate(traces):
             assert (ascent[i], descent[i]) == _gain_walking_every_sample(trace, threshold)
+
+
+SELF_JOIN_BASELINE = """
+WITH runs AS (
+    SELECT activity_id, athlete, local_date, cadence_spm, moving_time_s
+    FROM activity_metrics WHERE activity_class = 'run' AND cadence_spm > 0
+),
+bins AS (
+    SELECT r.activity_id, r.athlete, r.local_date, c.speed_bin, c.seconds, c.cadence_spm
+    FROM runs r JOIN core.activity_cadence_pace c USING (activity_id)
+),
+matched AS (
+    SELECT cur.activity_id, cur.speed_bin, cur.seconds,
+           sum(prev.cadence_spm * prev.seconds) / sum(prev.seconds) AS baseline_spm
+    FROM bins cur JOIN bins prev
+      ON prev.athlete = cur.athlete AND prev.speed_bin = cur.speed_bin
+     AND prev.local_date >= cur.local_date - 56 AND prev.local_date < cur.local_date
+    GROUP BY ALL
+),
+pace_matched AS (
+    SELECT m.activity_id,
+           sum(m.baseline_spm * m.seconds) / sum(m.seconds) AS baseline_pace_spm,
+           sum(m.seconds) AS matched_s
+    FROM matched m GROUP BY m.activity_id
+),
+overall AS (
+    SELECT cur.activity_id,
+           sum(prev.cadence_spm * prev.moving_time_s) / sum(prev.moving_time_s)
+               AS baseline_all_spm,
+           count(*) AS baseline_runs
+    FROM runs cur JOIN runs prev
+      ON prev.athlete = cur.athlete
+     AND prev.local_date >= cur.local_date - 56 AND prev.local_date < cur.local_date
+    GROUP BY cur.activity_id
+),
+moving AS (
+    SELECT activity_id, sum(seconds) AS binned_s
+    FROM core.activity_cadence_pace GROUP BY activity_id
+)
+SELECT r.activity_id, r.athlete, r.local_date, r.cadence_spm,
+       o.baseline_runs,
+       o.baseline_all_spm,
+       p.baseline_pace_spm,
+       p.matched_s / nullif(mv.binned_s, 0) AS pace_matched_share,
+       CASE WHEN p.matched_s / nullif(mv.binned_s, 0) >= 0.5 THEN p.baseline_pace_spm
+            ELSE o.baseline_all_spm END AS baseline_spm,
+       (r.cadence_spm - CASE WHEN p.matched_s / nullif(mv.binned_s, 0) >= 0.5
+                             THEN p.baseline_pace_spm ELSE o.baseline_all_spm END)
+           / nullif(CASE WHEN p.matched_s / nullif(mv.binned_s, 0) >= 0.5
+                         THEN p.baseline_pace_spm ELSE o.baseline_all_spm END, 0) * 100
+           AS deviation_pct
+FROM runs r
+LEFT JOIN overall o USING (activity_id)
+LEFT JOIN pace_matched p USING (activity_id)
+LEFT JOIN moving mv USING (activity_id)
+"""
+"""`cadence_baseline` as first written: each run joined to every earlier run (and each band
+to every earlier band) within 56 days. The view now uses window frames; same rows."""
+
+
+def test_the_cadence_baseline_windows_equal_the_self_join(tmp_path):
+    """Runs on the same day, exactly 56 and 57 days apart, bands that match nothing, runs
+    without moving time, a second athlete: the frames give the join's rows."""
+    rng = random.Random(5)
+    days = [0, 0, 1, 3, 3, 10, 30, 56, 57, 58, 60, 113, 114, 200, 201, 201, 256]
+    with db.opened(tmp_path / "cb.duckdb") as con:
+        con.execute("INSERT INTO core.athletes (name, timezone) VALUES ('a', 'UTC'), ('b', 'UTC')")
+        for i, d in enumerate(days * 2):
+            athlete = 1 + i // len(days)
+            moving = None if i % 7 == 3 else rng.uniform(1500, 5000)
+            con.execute(
+                "INSERT INTO core.activities (athlete_id, source, source_id, sport, "
+                "start_time_utc, utc_offset_min, offset_source, totals_source, distance_m, "
+                "moving_time_s) VALUES (?, 't', ?, 'running', TIMESTAMP '2026-01-01 07:00' "
+                "+ to_days(?), 0, 'file', 'session', 8000, ?)",
+                [athlete, str(i), d, moving],
+            )
+            (activity_id,) = con.execute("SELECT max(activity_id) FROM core.activities").fetchall()[
+                0
+            ]
+            con.execute(
+                "INSERT INTO core.activity_metrics (activity_id, has_gps, cadence_avg_spm) "
+                "VALUES (?, true, ?)",
+                [activity_id, rng.uniform(150, 185)],
+            )
+            for band in rng.sample(range(8, 20), rng.randint(0, 4)):
+                con.execute(
+                    "INSERT INTO core.activity_cadence_pace VALUES (?, ?, ?, ?)",
+                    [activity_id, band * 0.25, rng.uniform(10, 900), rng.uniform(150, 185)],
+                )
+        columns = "activity_id, athlete, local_date, cadence_spm, baseline_runs"
+        floats = (
+            "baseline_all_spm, baseline_pace_spm, pace_matched_share, baseline_spm, deviation_pct"
+        )
+        view = con.execute(
+            f"SELECT {columns}, {floats} FROM cadence_baseline ORDER BY 1"
+        ).fetchall()
+        join = con.execute(
+            f"SELECT {columns}, {floats} FROM ({SELF_JOIN_BASELINE}) ORDER BY 1"
+        ).fetchall()
+    assert len(view) == len(days) * 2
+    # nothing before: each athlete's first two runs, and the first after 86 days off
+    assert sum(r[4] is None for r in view) == 6
+    assert sum(r[6] is not None for r in view) > len(days)  # bands matched for most runs
+    for got, expected in zip(view, join, strict=True):
+        assert got[:5] == expected[:5]
+        assert [v is None for v in got] == [v is None for v in expected]
+        assert [v for v in got[5:] if v is not None] == pytest.approx(
+            [v for v in expected[5:] if v is not None], rel=1e-12, abs=1e-9
+        )
