@@ -231,8 +231,10 @@ class _Bounds:
 def _centred_window(b: _Bounds, ts_us: np.ndarray, half_us: int) -> tuple[np.ndarray, np.ndarray]:
     """First and last index of the samples within +-half of each sample, in its activity.
 
-    Activities are laid end to end on one axis with a gap wider than the window, so two
-    binary searches over the whole batch never reach into a neighbouring activity.
+    Activities are laid end to end on one axis with a gap wider than the window, so a
+    binary search over the whole batch never reaches into a neighbouring activity. The
+    window is symmetric, so j is in i's window exactly when i is in j's: the last sample
+    in i's window is the last j whose window starts at or before i, a count, not a search.
     """
     if len(ts_us) == 0:
         return b.starts, b.starts
@@ -242,7 +244,7 @@ def _centred_window(b: _Bounds, ts_us: np.ndarray, half_us: int) -> tuple[np.nda
     offsets = np.cumsum(np.r_[0, spans[:-1]]) - first_ts
     axis = ts_us + b.repeat(offsets)
     lo = np.searchsorted(axis, axis - half_us, side="left")
-    hi = np.searchsorted(axis, axis + half_us, side="right") - 1
+    hi = np.cumsum(np.bincount(lo, minlength=len(lo))) - 1
     return lo, hi
 
 
@@ -402,7 +404,8 @@ GRADE_BINS = [  # [-inf,-10) [-10,-5) [-5,-2) [-2,2) [2,5) [5,10) [10,inf), perc
 def _grades(f: Features) -> pl.DataFrame:
     """Distance per grade band (a grade on an edge belongs to the band above it)."""
     keep = ~np.isnan(f.grade) & (f.d_dist > 0)
-    bins = np.searchsorted(GRADE_EDGES, f.grade[keep], side="right")
+    grade = f.grade[keep]
+    bins = sum((grade >= edge).view(np.int8) for edge in GRADE_EDGES)  # edges at or below
     groups = _Groups.of(f.b.index()[keep], bins)
     names, lows = zip(*GRADE_BINS, strict=True)
     return pl.DataFrame(
