@@ -126,18 +126,16 @@ def features(s: pl.DataFrame, heart: pl.DataFrame, params: Params) -> Features:
     distance = _floats(s, "distance_m")
     run = distance[hi] - distance[lo]
     rise = smooth[hi] - smooth[lo]
-    gap = b.step(ts_us.astype(np.float64)) / _US
+    gap = b.step(ts_us) / _US  # whole microseconds: the same as subtracting floats
     speed = _floats(s, "speed_m_s")
     with np.errstate(invalid="ignore", divide="ignore"):
         grade = np.where((run >= 10) & ~np.isnan(rise), np.clip(rise / run, -0.5, 0.5), np.nan)
         dt = np.where(gap <= params.pause_gap_s, gap, 0.0)
-        d_dist = np.nan_to_num(np.maximum(b.step(distance), 0.0), nan=0.0)
+        d_dist = np.nan_to_num(np.maximum(b.step(distance), 0.0), copy=False, nan=0.0)
         moving = (dt > 0) & (np.nan_to_num(speed, nan=1.0) > params.moving_speed)
     cumulative = b.cumsum(np.where(moving, dt, 0.0))
     hr = _floats(s, "heart_rate")
-    at = np.searchsorted(heart["activity_id"].to_numpy(), ids)
-    rest = b.repeat(heart["hr_rest"].to_numpy()[at])
-    top = b.repeat(heart["hr_max"].to_numpy()[at])
+    rest, top = _heart_settings(b, ids, heart)
     with np.errstate(invalid="ignore", divide="ignore"):
         hrr = np.where((hr > 0) & (top > rest), np.clip((hr - rest) / (top - rest), 0, 1), np.nan)
     return Features(
@@ -157,6 +155,18 @@ def features(s: pl.DataFrame, heart: pl.DataFrame, params: Params) -> Features:
         moving_total_s=cumulative[b.starts + b.lengths - 1] if len(cumulative) else cumulative,
         hrr=hrr,
     )
+
+
+def _heart_settings(
+    b: _Bounds, ids: np.ndarray, heart: pl.DataFrame
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Resting and maximum heart rate on every sample; one number each when the batch's
+    activities share them (one athlete), which numpy spreads at no cost."""
+    at = np.searchsorted(heart["activity_id"].to_numpy(), ids)
+    rest, top = heart["hr_rest"].to_numpy()[at], heart["hr_max"].to_numpy()[at]
+    if len(ids) and (rest == rest[0]).all() and (top == top[0]).all():
+        return float(rest[0]), float(top[0])
+    return b.repeat(rest), b.repeat(top)
 
 
 def _floats(s: pl.DataFrame, column: str) -> np.ndarray:
@@ -189,9 +199,9 @@ class _Bounds:
 
     def step(self, values: np.ndarray) -> np.ndarray:
         """Change since the previous sample of the same activity; NaN on its first sample."""
-        out = np.empty_like(values, dtype=np.float64)
+        out = np.empty(len(values), dtype=np.float64)
         if len(values):
-            out[1:] = np.diff(values)
+            np.subtract(values[1:], values[:-1], out=out[1:])
             out[self.starts] = np.nan
         return out
 
@@ -203,10 +213,19 @@ class _Bounds:
 
     def sum(self, values: np.ndarray, where: np.ndarray, empty: float = np.nan) -> np.ndarray:
         """Per activity: the sum of `values` where `where` holds; `empty` where it never does."""
-        if len(values) == 0:
-            return np.zeros(0)
-        taken = np.where(where, values, 0.0)
-        return np.where(self.count(where) > 0, np.add.reduceat(taken, self.starts), empty)
+        return self.sums(where, values, empty=empty)[0]
+
+    def sums(
+        self, where: np.ndarray, *values: np.ndarray, empty: float = np.nan
+    ) -> list[np.ndarray]:
+        """`sum` of several columns under one condition."""
+        if len(where) == 0:
+            return [np.zeros(0) for _ in values]
+        some = self.count(where) > 0
+        return [
+            np.where(some, np.add.reduceat(np.where(where, v, 0.0), self.starts), empty)
+            for v in values
+        ]
 
     def min(self, values: np.ndarray) -> np.ndarray:
         return self._extreme(np.fmin, values)
@@ -284,7 +303,8 @@ def _metrics(activity_ids: list[int], f: Features) -> pl.DataFrame:
     last_third = stepping & (f.moving_cum_s > 2 * third)
 
     def weighted(value: np.ndarray, where: np.ndarray) -> np.ndarray:
-        return b.sum(value * dt, where) / b.sum(dt, where)
+        seconds, weighted = b.sums(where, dt, value * dt)
+        return weighted / seconds
 
     has_gps = b.count(~np.isnan(f.lat)) > 1
     with np.errstate(invalid="ignore", divide="ignore"):
