@@ -148,15 +148,15 @@ def test_an_activity_does_not_depend_on_its_batch():
 def test_a_wild_speed_does_not_blow_up_the_pace_bands():
     samples = pl.DataFrame(
         {
-            "activity_id": [1] * 4,
-            "ts_us": [0, 1_000_000, 2_000_000, 3_000_000],
-            "lat": [None] * 4,
-            "lon": [None] * 4,
-            "altitude_m": [None] * 4,
-            "distance_m": [0.0, 3.0, 6.0, 9.0],
-            "speed_m_s": [3.0, 3.0, 4e15, 3.1],
-            "heart_rate": [None] * 4,
-            "cadence_spm": [170.0] * 4,
+            "activity_id": [1] * 5,
+            "ts_us": [0, 1_000_000, 2_000_000, 3_000_000, 4_000_000],
+            "lat": [None] * 5,
+            "lon": [None] * 5,
+            "altitude_m": [None] * 5,
+            "distance_m": [0.0, 3.0, 6.0, 9.0, 12.0],
+            "speed_m_s": [3.0, 3.0, 4e15, 3.1, float("inf")],
+            "heart_rate": [None] * 5,
+            "cadence_spm": [170.0] * 5,
         },
         schema_overrides={
             "lat": pl.Float64,
@@ -168,7 +168,7 @@ def test_a_wild_speed_does_not_blow_up_the_pace_bands():
     heart = pl.DataFrame({"activity_id": [1], "hr_rest": [60.0], "hr_max": [190.0]})
     bands = _new([1], samples, heart).cadence_pace.sort("speed_bin")
     assert bands["speed_bin"].to_list() == [3.0, 4e15]
-    assert bands["seconds"].to_list() == [2.0, 1.0]
+    assert bands["seconds"].to_list() == [2.0, 1.0]  # the infinite one has no band
 
 
 def test_many_climbs_at_once_equal_each_walked_alone():

@@ -24,6 +24,8 @@ GAIN_THRESHOLD_M = 2.0
 """Hysteresis on the already smoothed altitude: small enough for rolling terrain."""
 STEEP = 0.05
 SPEED_BIN = 0.25
+_NO_BAND = SPEED_BIN * 2.0**62
+"""Speeds from here up have no whole-number band (and are no runner's)."""
 QUANTILES = {"cadence_p10_spm": 0.1, "cadence_p50_spm": 0.5, "cadence_p90_spm": 0.9}
 
 _US = 1_000_000
@@ -386,9 +388,10 @@ def _climbs(b: _Bounds, smooth: np.ndarray) -> dict[str, np.ndarray]:
 def _cadence_pace(f: Features) -> pl.DataFrame:
     """Cadence by pace band: a baseline compares like with like (a sprint is not a jog).
 
-    Moving samples with a cadence and a speed; each band's cadence is weighted by time."""
+    Moving samples with a cadence and a speed; each band's cadence is weighted by time. An
+    infinite speed (a glitch in a file) has no band rather than a made-up one."""
     with np.errstate(invalid="ignore"):
-        keep = f.moving & (f.cadence > 0) & (f.speed > 0) & (f.dt > 0)
+        keep = f.moving & (f.cadence > 0) & (f.speed > 0) & (f.speed < _NO_BAND) & (f.dt > 0)
     band = np.floor(f.speed[keep] / SPEED_BIN).astype(np.int64)
     dt = f.dt[keep]
     groups = _Groups.of(f.b.index()[keep], band)
