@@ -171,7 +171,10 @@ def test_a_wild_speed_does_not_blow_up_the_pace_bands():
     assert bands["seconds"].to_list() == [2.0, 1.0]  # the infinite one has no band
 
 
-def test_many_climbs_at_once_equal_each_walked_alone():
+@pytest.mark.parametrize("min_swings", [0, streams.MIN_SWINGS])
+def test_many_climbs_at_once_equal_each_walked_alone(monkeypatch, min_swings):
+    """With `MIN_SWINGS` at 0 every trace goes through the rounds that drop inner swings."""
+    monkeypatch.setattr(streams, "MIN_SWINGS", min_swings)
     rng = random.Random(3)
     for _ in range(300):
         traces = [

@@ -31,10 +31,11 @@ def ascent_descent(altitude: pl.Series, threshold_m: float = 3.0) -> tuple[float
 
 
 def gain(values: Sequence[float] | np.ndarray, threshold_m: float) -> tuple[float, float]:
-    """`ascent_descent` on plain values."""
+    """`ascent_descent` on plain values: the loop over the trace's turning points (one trace
+    is too short for `gains`' rounds to pay)."""
     values = np.asarray(values, dtype=np.float64)
-    ascent, descent = gains(values, np.zeros(1, np.int64), np.array([len(values)]), threshold_m)
-    return float(ascent[0]), float(descent[0])
+    turns, _ = _turning_points(values)
+    return _hysteresis(turns.tolist(), threshold_m) if len(turns) >= 2 else (0.0, 0.0)
 
 
 def gains(
@@ -67,14 +68,23 @@ def _dense(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
 
 
-def _turning_points(values: np.ndarray, trace: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each trace's first and last value and every local extremum, repeats dropped."""
+def _turning_points(
+    values: np.ndarray, trace: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each trace's first and last value and every local extremum, repeats dropped (`trace`
+    numbers each value's trace; None: all one trace)."""
     if len(values) == 0:
         return values, trace
-    first = np.r_[True, trace[1:] != trace[:-1]]
+    first = (
+        np.zeros(len(values), dtype=bool)
+        if trace is None
+        else np.r_[False, trace[1:] != trace[:-1]]
+    )
+    first[0] = True
     keep = first.copy()
     keep[1:] |= values[1:] != values[:-1]
-    values, trace, first = values[keep], trace[keep], first[keep]
+    values, first = values[keep], first[keep]
+    trace = None if trace is None else trace[keep]
     if len(values) < 3:
         return values, trace
     rising = values[1:] > values[:-1]  # no two neighbours in a trace are equal now
@@ -82,7 +92,12 @@ def _turning_points(values: np.ndarray, trace: np.ndarray) -> tuple[np.ndarray, 
     keep[:-1] |= first[1:]  # a trace's last value
     keep[1:-1] |= rising[1:] != rising[:-1]
     keep[-1] = True
-    return values[keep], trace[keep]
+    return values[keep], None if trace is None else trace[keep]
+
+
+MIN_SWINGS = 200
+"""A round of `_drop_inner_swings` costs about what the loop spends on a few hundred values:
+fewer candidates than this go to the loop as they are."""
 
 
 def _drop_inner_swings(
@@ -105,7 +120,7 @@ def _drop_inner_swings(
             (p2 - p1 <= threshold_m) & (p0 >= p2) & (p1 >= p3),
         )
         found = np.flatnonzero(inner)
-        if len(found) * 100 < len(values):
+        if len(found) < MIN_SWINGS or len(found) * 100 < len(values):
             break
         chosen = found[found % 3 == rounds % 3]
         keep = np.ones(len(values), dtype=bool)
