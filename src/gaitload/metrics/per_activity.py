@@ -1,10 +1,12 @@
-"""The per-activity stream stage in polars: samples in, one metrics row per activity out.
+"""The per-activity stream stage on arrays: samples in, one metrics row per activity out.
 
 DuckDB's RANGE windows (the centred 31 s altitude average and grade) and a Python UDF for
 the hysteresis climb made a full rebuild of ten years cost ~15 s. Here the same figures come
-from sorted arrays: a centred time window is two binary searches and a prefix sum, and the
-climb loop sees only the altitude's turning points. The definitions are unchanged; they are
-written out once, in the docstring of each step, and `docs/schema.md` describes the columns.
+from a batch's columns as numpy arrays, sorted by activity then time: a centred time window
+is two binary searches, a per-activity figure is a reduction between the activities'
+boundaries (`np.add.reduceat`) and a per-band figure a `np.bincount`, so no step groups or
+joins the samples. The definitions are unchanged; they are written out once, in the
+docstring of each step, and `docs/schema.md` describes the columns.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ GAIN_THRESHOLD_M = 2.0
 """Hysteresis on the already smoothed altitude: small enough for rolling terrain."""
 STEEP = 0.05
 SPEED_BIN = 0.25
+_NO_BAND = SPEED_BIN * 2.0**62
+"""Speeds from here up have no whole-number band (and are no runner's)."""
+QUANTILES = {"cadence_p10_spm": 0.1, "cadence_p50_spm": 0.5, "cadence_p90_spm": 0.9}
 
 _US = 1_000_000
 
@@ -52,13 +57,13 @@ class Computed:
 def compute(
     activity_ids: list[int], samples: pl.DataFrame, heart: pl.DataFrame, params: Params
 ) -> Computed:
-    """Metrics of `activity_ids` from their samples and the heart-rate settings (`hr_rest`,
-    `hr_max` by activity, sorted by activity).
+    """Metrics of `activity_ids` from their samples (`ts_us`: microseconds since the epoch)
+    and the heart-rate settings (`hr_rest`, `hr_max` by activity, sorted by activity).
 
     Every activity gets a metrics row, even without samples (a manual entry), so that no
     activity is pending twice.
     """
-    f = features(_with_heart(_in_order(samples), heart), params)
+    f = features(_in_order(samples), heart, params)
     return Computed(
         metrics=_metrics(activity_ids, f),
         cadence_pace=_cadence_pace(f),
@@ -69,63 +74,101 @@ def compute(
 def _in_order(samples: pl.DataFrame) -> pl.DataFrame:
     """The samples by activity, then time: as written, unless an activity was rewritten."""
     activity = samples["activity_id"].to_numpy()
-    ts = samples["ts"].dt.epoch("us").to_numpy()
-    same = np.diff(activity) == 0
-    if not np.all((np.diff(activity) > 0) | (same & (np.diff(ts) >= 0))):
-        samples = samples.sort("activity_id", "ts", maintain_order=True)
-    return samples.with_columns(pl.col("activity_id").set_sorted())
+    ts = samples["ts_us"].to_numpy()
+    step = np.diff(activity)
+    if not np.all((step > 0) | ((step == 0) & (np.diff(ts) >= 0))):
+        samples = samples.sort("activity_id", "ts_us", maintain_order=True)
+    return samples
 
 
-def _with_heart(samples: pl.DataFrame, heart: pl.DataFrame) -> pl.DataFrame:
-    at = np.searchsorted(heart["activity_id"].to_numpy(), samples["activity_id"].to_numpy())
-    return samples.with_columns(
-        hr_rest=heart["hr_rest"].gather(at), hr_max=heart["hr_max"].gather(at)
-    )
+@dataclass(frozen=True)
+class Features:
+    """Per-sample figures of a batch (see `features`), and the activities' boundaries."""
+
+    b: _Bounds
+    activity_ids: np.ndarray
+    """Of each activity in the batch, in order (not per sample)."""
+    lat: np.ndarray
+    lon: np.ndarray
+    speed: np.ndarray
+    heart_rate: np.ndarray
+    cadence: np.ndarray
+    altitude_smooth: np.ndarray
+    grade: np.ndarray
+    dt: np.ndarray
+    d_dist: np.ndarray
+    moving: np.ndarray
+    moving_cum_s: np.ndarray
+    moving_total_s: np.ndarray
+    """Of each activity (not per sample)."""
+    hrr: np.ndarray
 
 
-def features(s: pl.DataFrame, params: Params) -> pl.DataFrame:
+def features(s: pl.DataFrame, heart: pl.DataFrame, params: Params) -> Features:
     """Per-sample features: time step, moving, smoothed altitude, grade, HR reserve.
 
     - `dt`: seconds since the previous sample; a gap longer than the pause threshold is a
       pause and adds no time (the first sample adds none either).
-    - `altitude_smooth_m`: the mean of the altitudes within +-15 s (GPS altitude is noisy).
+    - `altitude_smooth`: the mean of the altitudes within +-15 s (GPS altitude is noisy).
     - `d_dist`: distance gained since the previous sample, never negative.
     - `grade`: rise over run between the first and the last sample within +-15 s, clamped to
       +-50 %; none under 10 m of travel (standing) or without altitude (a treadmill).
     - `moving`: a time step at more than the moving speed (no speed stream: moving).
+    - `hrr`: heart-rate reserve, (HR - rest) / (max - rest) clamped to 0..1.
 
     The samples arrive sorted by activity, then time, so every per-activity step is a plain
-    array operation with the activity boundaries cut out: no grouping.
+    array operation with the activity boundaries cut out: no grouping. Missing values are NaN.
     """
-    b = _Bounds.of(s["activity_id"].to_numpy())
-    ts_us = s["ts"].dt.epoch("us").to_numpy()
+    activity = s["activity_id"].to_numpy()
+    b = _Bounds.of(activity)
+    ids = activity[b.starts]
+    ts_us = s["ts_us"].to_numpy()
     lo, hi = _centred_window(b, ts_us, HALF_WINDOW_S * _US)
-    altitude = _floats(s, "altitude_m")
-    smooth = _window_mean(altitude, lo, hi)
+    smooth = _window_mean(_floats(s, "altitude_m"), lo, hi)
     distance = _floats(s, "distance_m")
     run = distance[hi] - distance[lo]
     rise = smooth[hi] - smooth[lo]
-    gap = b.step(ts_us.astype(np.float64)) / _US
+    gap = b.step(ts_us) / _US  # whole microseconds: the same as subtracting floats
+    speed = _floats(s, "speed_m_s")
     with np.errstate(invalid="ignore", divide="ignore"):
         grade = np.where((run >= 10) & ~np.isnan(rise), np.clip(rise / run, -0.5, 0.5), np.nan)
         dt = np.where(gap <= params.pause_gap_s, gap, 0.0)
-        d_dist = np.nan_to_num(np.maximum(b.step(distance), 0.0), nan=0.0)
-        speed = np.nan_to_num(_floats(s, "speed_m_s"), nan=1.0)
-    moving = (dt > 0) & (speed > params.moving_speed)
+        d_dist = np.nan_to_num(np.maximum(b.step(distance), 0.0), copy=False, nan=0.0)
+        moving = (dt > 0) & (np.nan_to_num(speed, nan=1.0) > params.moving_speed)
     cumulative = b.cumsum(np.where(moving, dt, 0.0))
-    hr, rest, top = _floats(s, "heart_rate"), _floats(s, "hr_rest"), _floats(s, "hr_max")
+    hr = _floats(s, "heart_rate")
+    rest, top = _heart_settings(b, ids, heart)
     with np.errstate(invalid="ignore", divide="ignore"):
         hrr = np.where((hr > 0) & (top > rest), np.clip((hr - rest) / (top - rest), 0, 1), np.nan)
-    return s.with_columns(
-        altitude_smooth_m=pl.Series(smooth, nan_to_null=True),
-        grade=pl.Series(grade, nan_to_null=True),
-        dt=pl.Series(dt),
-        d_dist=pl.Series(d_dist),
-        moving=pl.Series(moving),
-        moving_cum_s=pl.Series(cumulative),
-        moving_total_s=pl.Series(b.last(cumulative)),
-        hrr=pl.Series(hrr, nan_to_null=True),
+    return Features(
+        b=b,
+        activity_ids=ids,
+        lat=_floats(s, "lat"),
+        lon=_floats(s, "lon"),
+        speed=speed,
+        heart_rate=hr,
+        cadence=_floats(s, "cadence_spm"),
+        altitude_smooth=smooth,
+        grade=grade,
+        dt=dt,
+        d_dist=d_dist,
+        moving=moving,
+        moving_cum_s=cumulative,
+        moving_total_s=cumulative[b.starts + b.lengths - 1] if len(cumulative) else cumulative,
+        hrr=hrr,
     )
+
+
+def _heart_settings(
+    b: _Bounds, ids: np.ndarray, heart: pl.DataFrame
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Resting and maximum heart rate on every sample; one number each when the batch's
+    activities share them (one athlete), which numpy spreads at no cost."""
+    at = np.searchsorted(heart["activity_id"].to_numpy(), ids)
+    rest, top = heart["hr_rest"].to_numpy()[at], heart["hr_max"].to_numpy()[at]
+    if len(ids) and (rest == rest[0]).all() and (top == top[0]).all():
+        return float(rest[0]), float(top[0])
+    return b.repeat(rest), b.repeat(top)
 
 
 def _floats(s: pl.DataFrame, column: str) -> np.ndarray:
@@ -148,21 +191,43 @@ class _Bounds:
         )
         return cls(starts, np.diff(np.r_[starts, n]))
 
+    def index(self) -> np.ndarray:
+        """Each sample's activity as 0, 1, 2 ... in batch order."""
+        return np.repeat(np.arange(len(self.starts)), self.lengths)
+
+    def repeat(self, per_activity: np.ndarray) -> np.ndarray:
+        """A value of each activity, on every one of its samples."""
+        return np.repeat(per_activity, self.lengths)
+
     def step(self, values: np.ndarray) -> np.ndarray:
         """Change since the previous sample of the same activity; NaN on its first sample."""
-        out = np.empty_like(values, dtype=np.float64)
+        out = np.empty(len(values), dtype=np.float64)
         if len(values):
-            out[1:] = np.diff(values)
+            np.subtract(values[1:], values[:-1], out=out[1:])
             out[self.starts] = np.nan
         return out
 
+    def count(self, where: np.ndarray) -> np.ndarray:
+        """Per activity: the samples where `where` holds."""
+        if len(where) == 0:
+            return np.zeros(0, np.int64)
+        return np.add.reduceat(where.astype(np.int64), self.starts)
+
     def sum(self, values: np.ndarray, where: np.ndarray, empty: float = np.nan) -> np.ndarray:
         """Per activity: the sum of `values` where `where` holds; `empty` where it never does."""
-        if len(values) == 0:
-            return np.zeros(0)
-        taken = np.where(where, values, 0.0)
-        counts = np.add.reduceat(where.astype(np.int64), self.starts)
-        return np.where(counts > 0, np.add.reduceat(taken, self.starts), empty)
+        return self.sums(where, values, empty=empty)[0]
+
+    def sums(
+        self, where: np.ndarray, *values: np.ndarray, empty: float = np.nan
+    ) -> list[np.ndarray]:
+        """`sum` of several columns under one condition."""
+        if len(where) == 0:
+            return [np.zeros(0) for _ in values]
+        some = self.count(where) > 0
+        return [
+            np.where(some, np.add.reduceat(np.where(where, v, 0.0), self.starts), empty)
+            for v in values
+        ]
 
     def min(self, values: np.ndarray) -> np.ndarray:
         return self._extreme(np.fmin, values)
@@ -179,20 +244,18 @@ class _Bounds:
         total over the whole batch would round differently with other activities before it,
         and a sample exactly on a third's edge could change sides."""
         running = np.empty_like(values)
-        for start, n in zip(self.starts, self.lengths, strict=True):
+        for start, n in zip(self.starts.tolist(), self.lengths.tolist(), strict=True):
             np.cumsum(values[start : start + n], out=running[start : start + n])
         return running
-
-    def last(self, values: np.ndarray) -> np.ndarray:
-        """Each activity's last value, on every one of its samples."""
-        return np.repeat(values[self.starts + self.lengths - 1], self.lengths)
 
 
 def _centred_window(b: _Bounds, ts_us: np.ndarray, half_us: int) -> tuple[np.ndarray, np.ndarray]:
     """First and last index of the samples within +-half of each sample, in its activity.
 
-    Activities are laid end to end on one axis with a gap wider than the window, so two
-    binary searches over the whole batch never reach into a neighbouring activity.
+    Activities are laid end to end on one axis with a gap wider than the window, so a
+    binary search over the whole batch never reaches into a neighbouring activity. The
+    window is symmetric, so j is in i's window exactly when i is in j's: the last sample
+    in i's window is the last j whose window starts at or before i, a count, not a search.
     """
     if len(ts_us) == 0:
         return b.starts, b.starts
@@ -200,9 +263,9 @@ def _centred_window(b: _Bounds, ts_us: np.ndarray, half_us: int) -> tuple[np.nda
     last_ts = ts_us[b.starts + b.lengths - 1]
     spans = last_ts - first_ts + 4 * half_us
     offsets = np.cumsum(np.r_[0, spans[:-1]]) - first_ts
-    axis = ts_us + np.repeat(offsets, b.lengths)
+    axis = ts_us + b.repeat(offsets)
     lo = np.searchsorted(axis, axis - half_us, side="left")
-    hi = np.searchsorted(axis, axis + half_us, side="right") - 1
+    hi = np.cumsum(np.bincount(lo, minlength=len(lo))) - 1
     return lo, hi
 
 
@@ -211,11 +274,12 @@ def _window_mean(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarr
 
     Each window is summed on its own (not as a difference of running totals), so a value
     does not depend on what else is in the batch: a grade exactly on a band's edge stays
-    on the same side whatever the batch holds.
+    on the same side whatever the batch holds. Counts are whole numbers, exact either way.
     """
     present = ~np.isnan(values)
-    total = _window_sum(np.where(present, values, 0.0), lo, hi)
-    count = _window_sum(present.astype(np.float64), lo, hi)
+    running = np.r_[0, np.cumsum(present)]
+    count = (running[hi + 1] - running[lo]).astype(np.float64)
+    total = _window_sum(values if present.all() else np.where(present, values, 0.0), lo, hi)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / count
 
@@ -228,150 +292,190 @@ def _window_sum(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarra
     return np.add.reduceat(np.r_[values, 0.0], bounds)[0::2]
 
 
-def _metrics(activity_ids: list[int], f: pl.DataFrame) -> pl.DataFrame:
+def _metrics(activity_ids: list[int], f: Features) -> pl.DataFrame:
     """One row per activity.
 
     Each figure is a sum over the samples that meet its condition; a figure whose
     condition no sample meets is missing, not 0 (SQL's FILTER semantics).
     """
-    b = _Bounds.of(f["activity_id"].to_numpy())
-    dt = f["dt"].to_numpy()
-    cadence = _floats(f, "cadence_spm")
-    hr = _floats(f, "heart_rate")
-    hrr = _floats(f, "hrr")
-    grade = _floats(f, "grade")
-    moving = f["moving"].to_numpy()
-    stepping = moving & (cadence > 0)
-    third = f["moving_total_s"].to_numpy() / 3
-    cum = f["moving_cum_s"].to_numpy()
-    first_third = stepping & (cum <= third)
-    last_third = stepping & (cum > 2 * third)
+    b, dt, grade = f.b, f.dt, f.grade
+    stepping = f.moving & (f.cadence > 0)
+    third = b.repeat(f.moving_total_s) / 3
+    first_third = stepping & (f.moving_cum_s <= third)
+    last_third = stepping & (f.moving_cum_s > 2 * third)
 
     def weighted(value: np.ndarray, where: np.ndarray) -> np.ndarray:
-        return b.sum(value * dt, where) / b.sum(dt, where)
+        seconds, weighted = b.sums(where, dt, value * dt)
+        return weighted / seconds
 
-    lat, lon = _floats(f, "lat"), _floats(f, "lon")
-    has_gps = b.sum(np.ones_like(lat), ~np.isnan(lat)) > 1
+    has_gps = b.count(~np.isnan(f.lat)) > 1
     with np.errstate(invalid="ignore", divide="ignore"):
-        lat_lo, lat_hi = np.radians(b.min(lat)), np.radians(b.max(lat))
-        lon_lo, lon_hi = np.radians(b.min(lon)), np.radians(b.max(lon))
+        lat_lo, lat_hi = np.radians(b.min(f.lat)), np.radians(b.max(f.lat))
+        lon_lo, lon_hi = np.radians(b.min(f.lon)), np.radians(b.max(f.lon))
         half_chord = (
             np.sin((lat_hi - lat_lo) / 2) ** 2
             + np.cos(lat_lo) * np.cos(lat_hi) * np.sin((lon_hi - lon_lo) / 2) ** 2
         )
-        any_grade = b.sum(np.ones_like(grade), ~np.isnan(grade)) > 0
-        d_dist = f["d_dist"].to_numpy()
+        any_grade = b.count(~np.isnan(grade)) > 0
+        hrr = f.hrr
         per_activity = pl.DataFrame(
             {
-                "activity_id": f["activity_id"].gather(b.starts),
-                "moving_s": b.sum(dt, moving),
+                "activity_id": f.activity_ids,
+                "moving_s": b.sum(dt, f.moving),
                 "has_gps": has_gps,
                 "gps_extent_m": np.where(
                     has_gps, 2 * streams.EARTH_RADIUS_M * np.arcsin(np.sqrt(half_chord)), np.nan
                 ),
-                "distance_up5_m": np.where(any_grade, b.sum(d_dist, grade > STEEP, 0.0), np.nan),
-                "distance_down5_m": np.where(any_grade, b.sum(d_dist, grade < -STEEP, 0.0), np.nan),
-                "cadence_avg_spm": weighted(cadence, stepping),
-                "cadence_first_third_spm": weighted(cadence, first_third),
-                "cadence_last_third_spm": weighted(cadence, last_third),
-                "hr_avg": weighted(hr, hr > 0),
+                "distance_up5_m": np.where(any_grade, b.sum(f.d_dist, grade > STEEP, 0.0), np.nan),
+                "distance_down5_m": np.where(
+                    any_grade, b.sum(f.d_dist, grade < -STEEP, 0.0), np.nan
+                ),
+                "cadence_avg_spm": weighted(f.cadence, stepping),
+                "cadence_first_third_spm": weighted(f.cadence, first_third),
+                "cadence_last_third_spm": weighted(f.cadence, last_third),
+                "hr_avg": weighted(f.heart_rate, f.heart_rate > 0),
                 # Banister's TRIMP: minutes x HR reserve x 0.64 e^(1.92 x HR reserve)
                 "trimp": b.sum(dt / 60 * hrr * 0.64 * np.exp(1.92 * hrr), ~np.isnan(hrr)),
+                **_quantiles(b, f.cadence, stepping),
+                **_climbs(b, f.altitude_smooth),
             },
+            schema_overrides={"activity_id": pl.Int64},
             nan_to_null=True,
         )
-    quantiles = (
-        f.select("activity_id", "cadence_spm")
-        .filter(pl.Series(stepping))
-        .group_by("activity_id")
-        .agg(
-            cadence_p10_spm=pl.col("cadence_spm").quantile(0.1, "linear"),
-            cadence_p50_spm=pl.col("cadence_spm").quantile(0.5, "linear"),
-            cadence_p90_spm=pl.col("cadence_spm").quantile(0.9, "linear"),
-        )
-    )
     every = pl.DataFrame({"activity_id": activity_ids}, schema={"activity_id": pl.Int64})
-    return (
-        every.join(per_activity, on="activity_id", how="left")
-        .join(quantiles, on="activity_id", how="left")
-        .join(_climbs(f), on="activity_id", how="left")
-        .with_columns(pl.col("has_gps").fill_null(False))
+    return every.join(per_activity, on="activity_id", how="left").with_columns(
+        pl.col("has_gps").fill_null(False)
     )
 
 
-def _climbs(f: pl.DataFrame) -> pl.DataFrame:
-    """Ascent and descent of each activity's smoothed altitude, with hysteresis."""
-    trace = f.select("activity_id", "altitude_smooth_m").drop_nulls()
-    ids = trace["activity_id"].to_numpy()
-    values = trace["altitude_smooth_m"].to_numpy()
-    b = _Bounds.of(ids)
-    gains = [
-        streams.gain(values[start : start + n], GAIN_THRESHOLD_M)
-        for start, n in zip(b.starts, b.lengths, strict=True)
-    ]
+def _quantiles(b: _Bounds, cadence: np.ndarray, stepping: np.ndarray) -> dict[str, np.ndarray]:
+    """The cadence percentiles of each activity's stepping samples, interpolated linearly
+    between the two nearest ranks (polars' and DuckDB's "linear"); NaN without any."""
+    index = b.index()[stepping]
+    values = cadence[stepping]
+    counts = np.bincount(index, minlength=len(b.starts))
+    firsts = np.r_[0, np.cumsum(counts)[:-1]] if len(counts) else counts
+    for first, n in zip(firsts.tolist(), counts.tolist(), strict=True):
+        values[first : first + n].sort()
+    out = {}
+    with np.errstate(invalid="ignore"):
+        for name, q in QUANTILES.items():
+            rank = (counts - 1) * q
+            below = np.floor(rank)
+            at = firsts + np.maximum(below, 0).astype(np.int64)
+            above = firsts + np.maximum(np.ceil(rank), 0).astype(np.int64)
+            lower = values[np.minimum(at, len(values) - 1)] if len(values) else rank
+            upper = values[np.minimum(above, len(values) - 1)] if len(values) else rank
+            value = np.where(lower == upper, lower, (rank - below) * (upper - lower) + lower)
+            out[name] = np.where(counts > 0, value, np.nan)
+    return out
+
+
+def _climbs(b: _Bounds, smooth: np.ndarray) -> dict[str, np.ndarray]:
+    """Ascent and descent of each activity's smoothed altitude, with hysteresis; NaN for an
+    activity without altitude."""
+    present = ~np.isnan(smooth)
+    counts = b.count(present)
+    values = smooth[present]
+    firsts = np.r_[0, np.cumsum(counts)[:-1]] if len(counts) else counts
+    ascent, descent = streams.gains(values, firsts, counts, GAIN_THRESHOLD_M)
+    return {
+        "ascent_m": np.where(counts > 0, ascent, np.nan),
+        "descent_m": np.where(counts > 0, descent, np.nan),
+    }
+
+
+def _cadence_pace(f: Features) -> pl.DataFrame:
+    """Cadence by pace band: a baseline compares like with like (a sprint is not a jog).
+
+    Moving samples with a cadence and a speed; each band's cadence is weighted by time. An
+    infinite speed (a glitch in a file) has no band rather than a made-up one."""
+    with np.errstate(invalid="ignore"):
+        keep = f.moving & (f.cadence > 0) & (f.speed > 0) & (f.speed < _NO_BAND) & (f.dt > 0)
+    band = np.floor(f.speed[keep] / SPEED_BIN).astype(np.int64)
+    dt = f.dt[keep]
+    groups = _Groups.of(f.b.index()[keep], band)
+    seconds = groups.sum(dt)
     return pl.DataFrame(
         {
-            "activity_id": ids[b.starts],
-            "ascent_m": [g[0] for g in gains],
-            "descent_m": [g[1] for g in gains],
+            "activity_id": f.activity_ids[groups.activity],
+            "speed_bin": groups.key * SPEED_BIN,
+            "seconds": seconds,
+            "cadence_spm": groups.sum(f.cadence[keep] * dt) / seconds,
         },
-        schema={"activity_id": pl.Int64, "ascent_m": pl.Float64, "descent_m": pl.Float64},
-    )
-
-
-def _cadence_pace(f: pl.DataFrame) -> pl.DataFrame:
-    """Cadence by pace band: a baseline compares like with like (a sprint is not a jog)."""
-    return (
-        f.select("activity_id", "moving", "cadence_spm", "speed_m_s", "dt")
-        .filter(
-            pl.col("moving")
-            & (pl.col("cadence_spm") > 0)
-            & (pl.col("speed_m_s") > 0)
-            & (pl.col("dt") > 0)
-        )
-        .group_by("activity_id", band=(pl.col("speed_m_s") / SPEED_BIN).floor().cast(pl.Int64))
-        .agg(
-            seconds=pl.col("dt").sum(),
-            cadence_spm=(pl.col("cadence_spm") * pl.col("dt")).sum() / pl.col("dt").sum(),
-        )
-        .select(
-            "activity_id",
-            speed_bin=pl.col("band") * SPEED_BIN,
-            seconds="seconds",
-            cadence_spm="cadence_spm",
-        )
+        schema={
+            "activity_id": pl.Int64,
+            "speed_bin": pl.Float64,
+            "seconds": pl.Float64,
+            "cadence_spm": pl.Float64,
+        },
     )
 
 
 GRADE_EDGES = [-0.10, -0.05, -0.02, 0.02, 0.05, 0.10]
-GRADE_BINS = pl.DataFrame(  # [-inf,-10) [-10,-5) [-5,-2) [-2,2) [2,5) [5,10) [10,inf), percent
-    {
-        "bin": range(7),
-        "grade_bin": [
-            "below -10%",
-            "-10% to -5%",
-            "-5% to -2%",
-            "-2% to 2%",
-            "2% to 5%",
-            "5% to 10%",
-            "10% and above",
-        ],
-        "grade_from": [-50.0, -10.0, -5.0, -2.0, 2.0, 5.0, 10.0],
-    },
-    schema={"bin": pl.Int64, "grade_bin": pl.String, "grade_from": pl.Float64},
-)
+GRADE_BINS = [  # [-inf,-10) [-10,-5) [-5,-2) [-2,2) [2,5) [5,10) [10,inf), percent
+    ("below -10%", -50.0),
+    ("-10% to -5%", -10.0),
+    ("-5% to -2%", -5.0),
+    ("-2% to 2%", -2.0),
+    ("2% to 5%", 2.0),
+    ("5% to 10%", 5.0),
+    ("10% and above", 10.0),
+]
 
 
-def _grades(f: pl.DataFrame) -> pl.DataFrame:
+def _grades(f: Features) -> pl.DataFrame:
     """Distance per grade band (a grade on an edge belongs to the band above it)."""
-    graded = f.select("activity_id", "grade", "d_dist").filter(
-        pl.col("grade").is_not_null() & (pl.col("d_dist") > 0)
+    keep = ~np.isnan(f.grade) & (f.d_dist > 0)
+    grade = f.grade[keep]
+    bins = sum((grade >= edge).view(np.int8) for edge in GRADE_EDGES)  # edges at or below
+    groups = _Groups.of(f.b.index()[keep], bins)
+    names, lows = zip(*GRADE_BINS, strict=True)
+    return pl.DataFrame(
+        {
+            "activity_id": f.activity_ids[groups.activity],
+            "grade_bin": np.array(names)[groups.key],
+            "grade_from": np.array(lows)[groups.key],
+            "distance_m": groups.sum(f.d_dist[keep]),
+        },
+        schema={
+            "activity_id": pl.Int64,
+            "grade_bin": pl.String,
+            "grade_from": pl.Float64,
+            "distance_m": pl.Float64,
+        },
     )
-    bins = np.searchsorted(GRADE_EDGES, graded["grade"].to_numpy(), side="right")
-    return (
-        graded.with_columns(bin=pl.Series(bins, dtype=pl.Int64))
-        .group_by("activity_id", "bin")
-        .agg(distance_m=pl.col("d_dist").sum())
-        .join(GRADE_BINS, on="bin")
-        .drop("bin")
-    )
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Samples grouped by (activity, key), with the key a small whole number (a band)."""
+
+    slot: np.ndarray
+    """Each sample's group, numbered densely over the (activity, key) pairs."""
+    size: int
+    seen: np.ndarray
+    """The slots that have samples."""
+    activity: np.ndarray
+    key: np.ndarray
+
+    @classmethod
+    def of(cls, activity: np.ndarray, key: np.ndarray) -> _Groups:
+        if len(key) == 0:
+            empty = np.zeros(0, np.int64)
+            return cls(empty, 0, empty, empty, empty)
+        low = int(key.min())
+        width = int(key.max()) - low + 1
+        slot = activity.astype(np.int64) * width + (key - low)
+        size = (int(activity.max()) + 1) * width
+        if size > 4 * len(key) + 4096:  # a wild key (a speed glitch): number the pairs seen
+            pairs, slot = np.unique(slot, return_inverse=True)
+            return cls(slot, len(pairs), np.arange(len(pairs)), pairs // width, pairs % width + low)
+        seen = np.flatnonzero(np.bincount(slot, minlength=size))
+        return cls(slot, size, seen, seen // width, seen % width + low)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Each group's sum, added in sample order."""
+        if self.size == 0:
+            return np.zeros(0)
+        return np.bincount(self.slot, weights=values, minlength=self.size)[self.seen]

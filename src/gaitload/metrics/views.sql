@@ -240,29 +240,30 @@ bins AS (
     SELECT r.activity_id, r.athlete, r.local_date, c.speed_bin, c.seconds, c.cadence_spm
     FROM runs r JOIN core.activity_cadence_pace c USING (activity_id)
 ),
+-- each band against the same band of the runs before it: a window, not a self-join (the
+-- join paired every run with ~50 earlier ones, band by band)
 matched AS (
-    SELECT cur.activity_id, cur.speed_bin, cur.seconds,
-           sum(prev.cadence_spm * prev.seconds) / sum(prev.seconds) AS baseline_spm
-    FROM bins cur JOIN bins prev
-      ON prev.athlete = cur.athlete AND prev.speed_bin = cur.speed_bin
-     AND prev.local_date >= cur.local_date - 56 AND prev.local_date < cur.local_date
-    GROUP BY ALL
+    SELECT activity_id, speed_bin, seconds,
+           sum(cadence_spm * seconds) OVER before / sum(seconds) OVER before AS baseline_spm,
+           count(*) OVER before AS earlier
+    FROM bins
+    WINDOW before AS (PARTITION BY athlete, speed_bin ORDER BY local_date
+                      RANGE BETWEEN INTERVAL 56 DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING)
 ),
 pace_matched AS (
     SELECT m.activity_id,
            sum(m.baseline_spm * m.seconds) / sum(m.seconds) AS baseline_pace_spm,
            sum(m.seconds) AS matched_s
-    FROM matched m GROUP BY m.activity_id
+    FROM matched m WHERE m.earlier > 0 GROUP BY m.activity_id
 ),
 overall AS (
-    SELECT cur.activity_id,
-           sum(prev.cadence_spm * prev.moving_time_s) / sum(prev.moving_time_s)
+    SELECT activity_id,
+           sum(cadence_spm * moving_time_s) OVER before / sum(moving_time_s) OVER before
                AS baseline_all_spm,
-           count(*) AS baseline_runs
-    FROM runs cur JOIN runs prev
-      ON prev.athlete = cur.athlete
-     AND prev.local_date >= cur.local_date - 56 AND prev.local_date < cur.local_date
-    GROUP BY cur.activity_id
+           nullif(count(*) OVER before, 0) AS baseline_runs
+    FROM runs
+    WINDOW before AS (PARTITION BY athlete ORDER BY local_date
+                      RANGE BETWEEN INTERVAL 56 DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING)
 ),
 moving AS (
     SELECT activity_id, sum(seconds) AS binned_s
