@@ -1,4 +1,5 @@
--- Metric views over activities (documented in docs/schema.md). Recreated on every write-open.
+-- Metric views over activities (documented in docs/schema.md).
+-- Recreated by a write-open when they changed (store.db).
 
 -- One row per activity with its stream metrics, class and surface.
 CREATE OR REPLACE VIEW activity_metrics AS
