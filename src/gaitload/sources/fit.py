@@ -52,23 +52,6 @@ CLOCK_JUMP_S = 12 * 3600
 a recording for half a day and carries on."""
 END_SLACK_S = 60
 """Seconds a session's figures may be off by rounding or a last record written late."""
-RECORD_FIELDS = frozenset(
-    (
-        "timestamp",
-        "position_lat",
-        "position_long",
-        "enhanced_altitude",
-        "altitude",
-        "distance",
-        "enhanced_speed",
-        "speed",
-        "heart_rate",
-        "cadence",
-        "fractional_cadence",
-        "power",
-    )
-)
-"""The record fields a sample is made of (the fast decoder's columns hold every field)."""
 RECORDS = record_schema(
     ("ts", "lat", "lon", "altitude_m", "distance_m", "speed_m_s", "heart_rate", "power_w")
 )

@@ -41,11 +41,10 @@ import fitparse.records
 import numpy as np
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 from garmin_fit_sdk import Profile
-from garmin_fit_sdk.crc_calculator import CrcCalculator
 
 from gaitload.errors import CorruptFileError
 from gaitload.sources.fit_records import record_columns
-from gaitload.sources.fit_split import split_records
+from gaitload.sources.fit_split import Split, crc16, split_records
 
 try:
     import fitfast
@@ -158,27 +157,28 @@ def _with_fitfast(data: bytes) -> Decoded | None:
 
 def _fast_read(data: bytes) -> tuple[dict[str, list[dict]], dict[str, np.ndarray] | None] | None:
     """The messages but records, and the records as columns; None where the fast decoder
-    reads the file wrongly. Records the columns leave out are read as messages instead."""
+    reads the file wrongly."""
     split = split_records(data)
-    if split is None:  # compressed timestamps or speed, a chained file, ...: decode it whole
-        messages = fitfast.parse(data, datetimes=True)
-        if _needs_reference(messages):
+    if split is not None and (columns := _split_columns(data, split)) is not None:
+        messages = fitfast.parse(split.others, datetimes=True)
+        if _needs_reference(messages) or _relative_times(columns):
             return None
-        return messages, _record_columns(data, len(messages.get("record", [])))
-    messages = fitfast.parse(split.others, datetimes=True)
+        # the whole file's CRC and structure, checked as the compiled decoder walks it
+        if fitfast.message_counts(data).get("record", 0) != split.records:
+            return None
+        return messages, columns
+    # decoded whole: compressed timestamps or speed, a chained file, no records, or records
+    # the columns leave out (read as messages instead)
+    messages = fitfast.parse(data, datetimes=True)
     if _needs_reference(messages):
         return None
-    # the whole file's CRC and structure, checked as the compiled decoder walks it
-    if fitfast.message_counts(data).get("record", 0) != split.records:
-        return None
-    columns = record_columns(data, split.runs)
-    if columns is None:  # a record field declared oddly: the compiled decoder's columns
-        columns = _record_columns(data, split.records)
-    if columns is None and split.records:
-        messages = fitfast.parse(data, datetimes=True)
-    elif columns is not None and _relative_times(columns):
-        return None
-    return messages, columns
+    return messages, _record_columns(data, len(messages.get("record", [])))
+
+
+def _split_columns(data: bytes, split: Split) -> dict[str, np.ndarray] | None:
+    """The records read from the bytes, or by the compiled decoder where a record field is
+    declared oddly."""
+    return record_columns(data, split.runs) or _record_columns(data, split.records)
 
 
 def _record_columns(data: bytes, records: int) -> dict[str, np.ndarray] | None:
@@ -303,18 +303,14 @@ def _check_crcs(data: bytes) -> None:
         if header_size not in (12, 14) or data[position + 8 : position + 12] != b".FIT":
             return  # not another chained file: the decoder says what it makes of the rest
         header_crc = int.from_bytes(data[position + 12 : position + 14], "little")
-        if header_size == 14 and header_crc not in (0, _crc(data[position : position + 12])):
+        if header_size == 14 and header_crc not in (0, crc16(data[position : position + 12])):
             raise CorruptFileError("CRC mismatch: the file header is damaged")
         end = position + header_size + int.from_bytes(data[position + 4 : position + 8], "little")
         if len(data) < end + 2:
             return
-        if int.from_bytes(data[end : end + 2], "little") != _crc(data[position:end]):
+        if int.from_bytes(data[end : end + 2], "little") != crc16(data[position:end]):
             raise CorruptFileError("CRC mismatch: the file is damaged")
         position = end + 2
-
-
-def _crc(chunk: bytes) -> int:
-    return CrcCalculator.calculate_crc(bytearray(chunk), 0, len(chunk))
 
 
 def _naive_utc(value: object) -> object:

@@ -17,7 +17,7 @@ from gaitload.sources.fit_split import Layout, Run
 
 FIT_EPOCH_UNIX = 631_065_600
 """1989-12-31 00:00 UTC, where FIT's date_time counts from, in Unix seconds."""
-WANTED = (
+SAMPLE_FIELDS = (
     "timestamp",
     "position_lat",
     "position_long",
@@ -31,6 +31,7 @@ WANTED = (
     "fractional_cadence",
     "power",
 )
+"""The record fields a sample is made of: the only ones read."""
 BASE_TYPES = {  # base type number: (NumPy type, invalid value)
     0x00: ("u1", 0xFF),  # enum
     0x01: ("i1", 0x7F),
@@ -51,7 +52,7 @@ def _profile_fields() -> dict[int, tuple[str, float, float]]:
     return {
         int(number): (field["name"], float(field["scale"][0]), float(field["offset"][0]))
         for number, field in record["fields"].items()
-        if field["name"] in WANTED
+        if field["name"] in SAMPLE_FIELDS
     }
 
 
@@ -70,7 +71,7 @@ def record_columns(data: bytes, runs: tuple[Run, ...]) -> dict[str, np.ndarray] 
         if columns is None:
             return None
         parts.append(columns)
-    names = [name for name in WANTED if any(name in part for part in parts)]
+    names = [name for name in SAMPLE_FIELDS if any(name in part for part in parts)]
     if "timestamp" not in names:
         return None  # records without times: the caller reads them as messages
     pairs = list(zip(parts, runs, strict=True))
@@ -82,34 +83,30 @@ def record_columns(data: bytes, runs: tuple[Run, ...]) -> dict[str, np.ndarray] 
 
 def _run_columns(data: bytes, run: Run) -> dict[str, np.ndarray] | None:
     layout = run.layout
-    offsets, formats, names = [], [], []
+    read: dict[int, tuple[int, str, int]] = {}  # field number: (offset, type, invalid)
     position = 1  # the header byte
     for number, size, base_type in layout.fields:
         if number in FIELDS:
-            kind = BASE_TYPES.get(base_type & 0x1F)
-            if kind is None or np.dtype(kind[0]).itemsize != size or str(number) in names:
+            code, invalid = BASE_TYPES.get(base_type & 0x1F, ("", 0))
+            if not code or np.dtype(code).itemsize != size or number in read:
                 return None  # an array, a float, a field twice: not what a sample field is
-            names.append(str(number))
-            offsets.append(position)
-            formats.append(_dtype(kind[0], layout))
+            read[number] = (position, code, invalid)
         position += size
     record = np.dtype(
         {
-            "names": names,
-            "formats": formats,
-            "offsets": offsets,
-            "itemsize": position + layout.developer_size,
+            "names": [str(number) for number in read],
+            "formats": [_dtype(code, layout) for _, code, _ in read.values()],
+            "offsets": [offset for offset, _, _ in read.values()],
+            "itemsize": 1 + layout.size,
         }
     )
     array = np.frombuffer(data, dtype=record, count=run.count, offset=run.offset)
     columns = {}
-    for number, _, base_type in layout.fields:
-        if number not in FIELDS:
-            continue
+    for number, (_, _, invalid) in read.items():
         name, scale, offset = FIELDS[number]
         raw = array[str(number)]
         values = raw.astype(np.float64)
-        values[raw == BASE_TYPES[base_type & 0x1F][1]] = np.nan
+        values[raw == invalid] = np.nan
         if name == "timestamp":
             values += FIT_EPOCH_UNIX
         elif scale != 1.0 or offset != 0.0:

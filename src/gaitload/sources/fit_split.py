@@ -32,6 +32,11 @@ class Layout:
     fields: tuple[tuple[int, int, int], ...]
     developer_size: int
 
+    @property
+    def size(self) -> int:
+        """A data message's bytes after its header."""
+        return sum(size for _, size, _ in self.fields) + self.developer_size
+
 
 @dataclass(frozen=True)
 class Run:
@@ -87,8 +92,8 @@ def _walk(data: bytes, position: int, end: int) -> tuple[list[bytes] | None, lis
                 return None, []  # compressed timestamps: read wrongly on the fast path
             local = header & 0x0F
             if header & 0x40:
-                position, size, global_number, layout = _definition(data, position, header)
-                sizes[local] = size
+                position, global_number, layout = _definition(data, position, header)
+                sizes[local] = layout.size
                 record_layouts.pop(local, None)
                 if global_number == RECORD:
                     if any(number == COMPRESSED_SPEED_DISTANCE for number, _, _ in layout.fields):
@@ -115,8 +120,8 @@ def _walk(data: bytes, position: int, end: int) -> tuple[list[bytes] | None, lis
     return kept, runs
 
 
-def _definition(data: bytes, position: int, header: int) -> tuple[int, int, int, Layout]:
-    """(where the next message starts, the data message's size, global number, layout)."""
+def _definition(data: bytes, position: int, header: int) -> tuple[int, int, Layout]:
+    """(where the next message starts, global number, layout)."""
     big_endian = data[position + 2] == 1
     order = "big" if big_endian else "little"
     global_number = int.from_bytes(data[position + 3 : position + 5], order)
@@ -125,7 +130,6 @@ def _definition(data: bytes, position: int, header: int) -> tuple[int, int, int,
     if len(raw) != 3 * count:
         raise IndexError("definition cut short")
     fields = tuple(zip(raw[0::3], raw[1::3], raw[2::3], strict=True))
-    size = sum(raw[1::3])
     position += 6 + 3 * count
     developer_size = 0
     if header & 0x20:  # developer fields follow
@@ -133,8 +137,7 @@ def _definition(data: bytes, position: int, header: int) -> tuple[int, int, int,
         developer = data[position + 1 : position + 1 + 3 * developer_count]
         developer_size = sum(developer[1::3])
         position += 1 + 3 * developer_count
-    layout = Layout(big_endian, fields, developer_size)
-    return position, size + developer_size, global_number, layout
+    return position, global_number, Layout(big_endian, fields, developer_size)
 
 
 def _crc_table() -> list[int]:
