@@ -143,23 +143,19 @@ def opened(
         with _connection(path, read_only=True, wait_s=wait_s) as con:
             yield con
         return
-    lock = _write_lock(path)
-    if not lock.acquire(timeout=wait_s):
-        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
-    try:
-        with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
-            publish = not _deferred(path) and publish
-            yield con
-            _checkpoint(con, path)
-        if publish:
-            snapshot.publish_snapshot(path)
-    except (duckdb.Error, OSError) as exc:
-        full = disk_full(exc, path)
-        if full is None:
-            raise
-        raise full from exc
-    finally:
-        lock.release()
+    with _turn(path, wait_s):
+        try:
+            with _connection(path, read_only=False, wait_s=wait_s, migrations=migrations) as con:
+                publish = not _deferred(path) and publish
+                yield con
+                _checkpoint(con, path)
+            if publish:
+                snapshot.publish_snapshot(path)
+        except (duckdb.Error, OSError) as exc:
+            full = disk_full(exc, path)
+            if full is None:
+                raise
+            raise full from exc
 
 
 @dataclass
@@ -228,13 +224,8 @@ def _deferred(path: Path) -> bool:
 
 def _publish(path: Path, wait_s: float) -> None:
     """Between this process's write sessions, as at the end of one (see `opened`)."""
-    lock = _write_lock(path)
-    if not lock.acquire(timeout=wait_s):
-        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
-    try:
+    with _turn(path, wait_s):
         snapshot.publish_snapshot(path)
-    finally:
-        lock.release()
 
 
 def _checkpoint(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -277,9 +268,17 @@ def _connection(path: Path, *, read_only: bool, wait_s: float, migrations: bool 
         con.close()
 
 
-def _write_lock(path: Path) -> threading.Lock:
+@contextmanager
+def _turn(path: Path, wait_s: float) -> Iterator[None]:
+    """This process's turn to write the database (its threads write one at a time)."""
     with _locks_guard:
-        return _write_locks.setdefault(path.resolve(), threading.Lock())
+        lock = _write_locks.setdefault(path.resolve(), threading.Lock())
+    if not lock.acquire(timeout=wait_s):
+        raise DatabaseLockedError(f"{path} stayed busy with another write in this process")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 _write_locks: dict[Path, threading.Lock] = {}
