@@ -27,6 +27,22 @@ for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE", "PREFECT_
     os.environ.pop(_name, None)
 
 
+@pytest.fixture
+def copies(monkeypatch) -> list[Path]:
+    """Every copy of a database this process makes from here on (its source path): the
+    readers' snapshot is the one thing gaitload copies (`shutil.copyfile`), and a flow's
+    tasks run on this process's threads, so it is copied here or not at all."""
+    made: list[Path] = []
+    copy = shutil.copyfile
+
+    def spy(src, dst, **kwargs):
+        made.append(Path(src))
+        return copy(src, dst, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", spy)
+    return made
+
+
 @pytest.fixture(autouse=True)
 def _no_gaitload_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own GAITLOAD_* settings must not leak into tests."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from garmin_fit_sdk.crc_calculator import CrcCalculator
 
 from gaitload.demo.fitwriter import SessionSpec, write_fit
+from gaitload.sources.fit_records import record_columns
 from gaitload.sources.fit_split import crc16, split_records
 from tests.builders import run_samples
 from tests.test_import_edge_cases import SUMMER
@@ -22,6 +24,16 @@ REAL = sorted(
     for p in (SHARED_DATA / folder).glob("*")
     if p.suffix.lower() == ".fit"
 )
+
+
+def unless_refused(read, data: bytes, **options):
+    """fitfast's reading of a file, or None where it refuses it (its CRC check, a panic)."""
+    try:
+        return read(data, **options)
+    except BaseException as exc:  # a Rust panic arrives as a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return None
 
 
 def test_crc_is_the_formats(tmp_path):
@@ -37,13 +49,8 @@ def test_every_real_file_reads_the_same_without_its_records_or_is_refused():
     for path in REAL:
         data = path.read_bytes()
         split = split_records(data)
-        try:
-            whole = fitfast.parse(data, datetimes=True)
-        except BaseException as exc:  # a Rust panic arrives as a BaseException
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            continue  # the fast path refuses the file whatever the split says
-        if split is None:
+        whole = unless_refused(fitfast.parse, data, datetimes=True)
+        if whole is None or split is None:  # refused: the fast path is not taken anyway
             continue
         split_files += 1
         records = whole.pop("record", [])
@@ -133,8 +140,6 @@ def _record_layout(data: bytes) -> tuple[int, int]:
 
 def co(columns: dict, name: str):
     """The enhanced field where present, else the encoded one (what a sample takes)."""
-    import numpy as np
-
     enhanced, encoded = columns.get(f"enhanced_{name}"), columns.get(name)
     if enhanced is None or encoded is None:
         return encoded if enhanced is None else enhanced
@@ -156,8 +161,6 @@ SAMPLE_FIELDS = {  # field: the encoding's resolution
 
 
 def assert_same_columns(ours: dict, theirs: dict, name: str) -> None:
-    import numpy as np
-
     for field, resolution in SAMPLE_FIELDS.items():
         mine = co(ours, field) if field in ("altitude", "speed") else ours.get(field)
         ref = co(theirs, field) if field in ("altitude", "speed") else theirs.get(field)
@@ -171,19 +174,12 @@ def assert_same_columns(ours: dict, theirs: dict, name: str) -> None:
 
 @pytest.mark.skipif(not REAL, reason="../shared/data/fit and fit-more are not present")
 def test_records_read_from_the_bytes_match_the_compiled_decoders_on_every_real_file():
-    from gaitload.sources.fit_records import record_columns
-
     compared = 0
     for path in REAL:
         data = path.read_bytes()
         split = split_records(data)
-        try:
-            theirs = fitfast.records(data, degrees=False)
-        except BaseException as exc:  # a Rust panic arrives as a BaseException
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            continue
-        if split is None or not split.records:
+        theirs = unless_refused(fitfast.records, data, degrees=False)
+        if theirs is None or split is None or not split.records:
             continue
         ours = record_columns(data, split.runs)
         if ours is None:  # a field declared twice or as an array: left to fitfast
@@ -215,10 +211,6 @@ def hand_made_fit(big_endian: bool) -> bytes:
 
 @pytest.mark.parametrize("big_endian", [False, True])
 def test_records_read_from_the_bytes_in_either_byte_order(big_endian):
-    import numpy as np
-
-    from gaitload.sources.fit_records import record_columns
-
     data = hand_made_fit(big_endian)
     split = split_records(data)
     assert split is not None and split.records == 3

@@ -369,21 +369,6 @@ def test_gaitload_gives_prefects_first_start_time_and_keeps_a_longer_wait():
         assert get_current_settings().server.ephemeral.startup_timeout_seconds == 600
 
 
-@pytest.fixture
-def copies(monkeypatch) -> list[Path]:
-    """Every copy of a database this process makes from here on: the flow's tasks run on
-    its threads, so the readers' snapshot is copied here or not at all."""
-    made: list[Path] = []
-    copy = shutil.copyfile
-
-    def spy(src, dst, **kwargs):
-        made.append(Path(src))
-        return copy(src, dst, **kwargs)
-
-    monkeypatch.setattr(shutil, "copyfile", spy)
-    return made
-
-
 def in_snapshot(db: Path, sql: str) -> list[tuple]:
     from gaitload.store.db import connect_reader
 

@@ -25,20 +25,6 @@ from tests.builders import database_held_by_another_process
 
 
 @pytest.fixture
-def copies(monkeypatch) -> list[Path]:
-    """Every copy of a database made from here on (its source path)."""
-    made: list[Path] = []
-    copy = shutil.copyfile
-
-    def spy(src, dst, **kwargs):
-        made.append(Path(src))
-        return copy(src, dst, **kwargs)
-
-    monkeypatch.setattr(shutil, "copyfile", spy)
-    return made
-
-
-@pytest.fixture
 def database(tmp_path) -> Path:
     """A migrated database with some rows, and its snapshot published."""
     path = tmp_path / "x.duckdb"

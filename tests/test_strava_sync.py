@@ -384,33 +384,20 @@ def test_token_file_is_private_and_never_in_the_database(settings, fake_strava):
     assert saved.refresh_token.encode() not in settings.db_path.read_bytes()
 
 
-def test_a_sync_of_two_athletes_copies_the_readers_snapshot_once(
-    settings, fake_strava, monkeypatch
-):
+def test_a_sync_of_two_athletes_copies_the_readers_snapshot_once(settings, fake_strava, copies):
     """Every athlete's sync writes in many short sessions; the run copies once, at its end."""
-    import shutil
-
     from gaitload.store.snapshot import snapshot_path
 
     history(fake_strava, 3)
     connect(settings, fake_strava, "anna")
     ben = connect(settings, fake_strava, "ben")
     fake_strava.revoke_tokens(ben.access_token, ben.refresh_token)  # his session writes too
-    copied = []
-    copy = shutil.copyfile
-
-    def spy(src, dst, **kwargs):
-        copied.append(src)
-        return copy(src, dst, **kwargs)
-
-    monkeypatch.setattr(shutil, "copyfile", spy)
-
     assert [r.new for r in strava.sync(settings)] == [3, 0]
-    assert len(copied) == 1
+    assert len(copies) == 1
     fake_strava.add(run(2000, START + timedelta(days=20), samples=run_samples(n=61)))
     assert [r.new for r in strava.sync(settings)] == [1, 0]
-    assert len(copied) == 2
+    assert len(copies) == 2
     with duckdb.connect(str(snapshot_path(settings.db_path)), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM activities").fetchone() == (4,)
     strava.sync(settings)  # nothing new, but each athlete's sync state records the run
-    assert len(copied) == 3
+    assert len(copies) == 3
