@@ -133,5 +133,6 @@ def main() -> None:
         print(f"{'  saved':32} {saved[0]:6d} {saved[1]:8.2f}s {saved[2]:6.0f} MB {saved[3]:7.2f}s")
     print("(copying: time inside shutil.copyfile; the kernel writes the copied pages back later)")
 
+
 if __name__ == "__main__":
     main()
